@@ -1,0 +1,59 @@
+"""What the workers last did per store and kind of object, for `shopspot status` and tests."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from pydantic import BaseModel
+
+KEY_PREFIX = "shopspot:activity:"
+INDEX_KEY = "shopspot:activity:index"
+
+
+class KindActivity(BaseModel):
+    shop: str
+    kind: str
+    succeeded: int = 0
+    failed: int = 0
+    last_success_at: float | None = None
+    last_event_id: str | None = None
+    last_error: str | None = None
+    last_error_at: float | None = None
+
+
+class ActivityLog:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    def succeeded(self, shop: str, kind: str, event_id: str | None) -> None:
+        key = self._key(shop, kind)
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(INDEX_KEY, f"{shop}|{kind}")
+            pipe.hincrby(key, "succeeded", 1)
+            pipe.hset(
+                key, mapping={"last_success_at": time.time(), "last_event_id": event_id or ""}
+            )
+            pipe.execute()
+
+    def failed(self, shop: str, kind: str, reason: str) -> None:
+        key = self._key(shop, kind)
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.sadd(INDEX_KEY, f"{shop}|{kind}")
+            pipe.hincrby(key, "failed", 1)
+            pipe.hset(key, mapping={"last_error_at": time.time(), "last_error": reason})
+            pipe.execute()
+
+    def get(self, shop: str, kind: str) -> KindActivity:
+        raw = {
+            k.decode(): v.decode() for k, v in self._redis.hgetall(self._key(shop, kind)).items()
+        }
+        return KindActivity(shop=shop, kind=kind, **{k: v or None for k, v in raw.items()})
+
+    def all(self) -> list[KindActivity]:
+        pairs = sorted(member.decode() for member in self._redis.smembers(INDEX_KEY))
+        return [self.get(*pair.split("|", 1)) for pair in pairs]
+
+    @staticmethod
+    def _key(shop: str, kind: str) -> str:
+        return f"{KEY_PREFIX}{shop}|{kind}"

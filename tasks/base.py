@@ -1,0 +1,174 @@
+"""The one base task: every failure becomes a retry or a dead letter, never nothing.
+
+On Redis an exception that escapes a task is acked and its message is gone, so no exception
+may escape `SyncTask.__call__`: a transient error is retried with backoff (and dead-lettered
+once its retries are used up), a rate limit waits as long as asked without counting as a
+failure, and anything else is dead-lettered at once with its reason, since running it again
+would fail the same way until someone fixes the cause and replays it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import traceback
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+from celery import Task
+from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded
+from pydantic import ValidationError
+from shopspot.shopify import describe_validation_error
+
+from shopspot.activity import ActivityLog
+from shopspot.deadletters import DeadLetterStore
+from shopspot.errors import PermanentError, RetryAfter, TransientError
+from shopspot.events import WebhookEvent
+from shopspot.redisconn import connect
+from shopspot.settings import Settings, load_settings
+
+log = logging.getLogger("shopspot.tasks")
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    TransientError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    httpx.TransportError,
+    SoftTimeLimitExceeded,
+)
+
+
+class _State:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        client = connect(settings.redis_url)
+        self.dead_letters = DeadLetterStore(client)
+        self.activity = ActivityLog(client)
+
+
+@cache
+def state() -> _State:
+    return _State(load_settings())
+
+
+class SyncTask(Task):  # type: ignore[misc]
+    """Base of every task that handles a webhook event: `run(event)` does the work."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    # Bounds only the retries Celery makes itself when a pool process dies mid-task; the
+    # retries made here pass max_retries=None and count failures in their own argument.
+    max_retries = 3
+    kind: str = ""
+
+    def __call__(self, event: dict[str, Any], failures: int = 0) -> str | None:
+        try:
+            parsed = WebhookEvent.model_validate(event)
+        except ValidationError as exc:
+            # Not even an envelope: nothing to retry and nothing to replay it as.
+            log.error("malformed task message: %s", describe_validation_error(exc))
+            return None
+        fields = {**parsed.describe(), "task_id": self.request.id}
+        try:
+            outcome = self.run(parsed)
+        except (Retry, Reject):
+            raise
+        except RetryAfter as exc:
+            log.info("waiting", extra={"fields": {**fields, "outcome": "wait"}})
+            raise self.retry(countdown=_jittered(exc.wait_seconds), max_retries=None) from exc
+        except TRANSIENT_ERRORS as exc:
+            if failures >= state().settings.task_max_retries:
+                self._dead_letter(parsed, exc, failures + 1, fields, gave_up=True)
+                return "dead_lettered"
+            countdown = _backoff(failures, state().settings.task_retry_backoff_max_seconds)
+            log.warning(
+                "retrying after %s",
+                type(exc).__name__,
+                extra={"fields": {**fields, "outcome": "retry"}},
+            )
+            raise self.retry(
+                countdown=countdown,
+                max_retries=None,
+                kwargs={"event": event, "failures": failures + 1},
+            ) from exc
+        except Exception as exc:
+            self._dead_letter(parsed, exc, failures + 1, fields, gave_up=False)
+            return "dead_lettered"
+        state().activity.succeeded(parsed.shop, self.kind, parsed.event_id or parsed.webhook_id)
+        log.info("synced", extra={"fields": {**fields, "outcome": outcome or "ok"}})
+        return outcome
+
+    def run(self, event: WebhookEvent) -> str | None:
+        raise NotImplementedError
+
+    def on_failure(
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: Any,
+    ) -> None:
+        # Only what `__call__` cannot catch gets here: a pool process killed too often, a
+        # hard time limit. The message is acked after this, so it must become a dead letter.
+        raw = kwargs.get("event", args[0] if args else None)
+        try:
+            event = WebhookEvent.model_validate(raw)
+        except ValidationError:
+            log.error("lost a malformed task message after %s", type(exc).__name__)
+            return
+        fields = {**event.describe(), "task_id": task_id}
+        self._dead_letter(event, exc, int(kwargs.get("failures", 0)) + 1, fields, gave_up=True)
+
+    def _dead_letter(
+        self,
+        event: WebhookEvent,
+        exc: BaseException,
+        attempts: int,
+        fields: dict[str, Any],
+        *,
+        gave_up: bool,
+    ) -> None:
+        reason = describe(exc)
+        if gave_up:
+            reason = f"gave up after {attempts} attempts: {reason}"
+        try:
+            state().dead_letters.put(
+                task=self.name,
+                event=event,
+                reason=reason,
+                error_type=type(exc).__name__,
+                attempts=attempts,
+            )
+            state().activity.failed(event.shop, self.kind, reason)
+        except redis.RedisError as store_error:
+            # Without a dead letter the event must stay a message: requeue it (or, with
+            # Redis unreachable, leave it unacked for the visibility timeout to restore).
+            raise Reject(store_error, requeue=True) from store_error
+        log.error(
+            "dead-lettered: %s", reason, extra={"fields": {**fields, "outcome": "dead_letter"}}
+        )
+
+
+def describe(exc: BaseException) -> str:
+    """A reason fit for logs and the dead-letter store: no payload values in it."""
+    if isinstance(exc, ValidationError):
+        return f"invalid payload: {describe_validation_error(exc)}"
+    if isinstance(exc, PermanentError | TransientError):
+        return str(exc) or type(exc).__name__
+    # Messages of unexpected exceptions can quote payload data, so only the type and the
+    # place it was raised are kept: enough to find the bug, nothing about the customer.
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"unexpected {type(exc).__name__}{where}"
+
+
+def _backoff(failures: int, cap: float) -> float:
+    return min(cap, 2.0**failures) * random.uniform(0.5, 1.0)
+
+
+def _jittered(wait: float) -> float:
+    return wait + random.uniform(0.0, min(1.0, wait * 0.1 + 0.1))

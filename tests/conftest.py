@@ -1,0 +1,59 @@
+"""Shared fixtures: a real Redis for the session, clean settings, signed deliveries."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from shopspot.localredis import LocalRedis
+from tests.support.env import SETTING_NAMES
+
+# Read before any test can touch the environment: a REDIS_URL given to the test run names
+# a server whose databases 1-15 the suite may flush; without one the suite starts its own.
+EXTERNAL_REDIS_URL = os.environ.get("REDIS_URL")
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own settings."""
+    for name in SETTING_NAMES & set(os.environ):
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if EXTERNAL_REDIS_URL:
+        yield EXTERNAL_REDIS_URL
+        return
+    with LocalRedis(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
+
+
+_databases = itertools.cycle(range(1, 16))
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """A flushed database of the session's Redis, for one test and its processes."""
+    import redis
+
+    parts = urlsplit(redis_server)
+    url = urlunsplit(parts._replace(path=f"/{next(_databases)}"))
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[LocalRedis]:
+    """A Redis of the test's own, for tests that stop and restart it."""
+    server = LocalRedis(tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop(kill=True)

@@ -1,0 +1,118 @@
+"""Signed webhooks over real HTTP to the gunicorn receiver, a real Celery worker, real Redis."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from shopspot.activity import ActivityLog
+from shopspot.deadletters import DeadLetterStore
+from shopspot.topics import Kind, kind_of
+from tests.support.deliveries import SHARED_PAYLOADS, delivery, shared_payload
+from tests.support.env import SHOP, service_env
+from tests.support.processes import Process, start_receiver, start_worker, wait_for
+from worker.routing import ALL_QUEUES
+
+pytestmark = pytest.mark.integration
+
+CUSTOMER = {
+    "id": 7_205_486_837_022_512_345,
+    "email": "ada@example.com",
+    "first_name": "Ada",
+    "created_at": "2026-11-01T10:00:00-05:00",
+    "updated_at": "2026-11-01T10:00:00-05:00",
+}
+
+
+class Stack:
+    def __init__(self, redis_url: str, receiver: Process, url: str, worker: Process) -> None:
+        self.client = redis.Redis.from_url(redis_url)
+        self.activity = ActivityLog(self.client)
+        self.dead_letters = DeadLetterStore(self.client)
+        self.receiver = receiver
+        self.url = url
+        self.worker = worker
+
+    def post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        return httpx.post(f"{self.url}/webhooks/shopify", content=body, headers=headers)
+
+    def succeeded(self, kind: Kind) -> int:
+        return self.activity.get(SHOP, kind).succeeded
+
+    def queued(self) -> int:
+        return sum(int(self.client.llen(queue)) for queue in ALL_QUEUES)
+
+
+@pytest.fixture
+def stack(redis_url: str, tmp_path: Path) -> Iterator[Stack]:
+    env = service_env(redis_url, PROBE_DIR=str(tmp_path))
+    receiver, url = start_receiver(env, tmp_path)
+    worker = start_worker(env, tmp_path)
+    yield Stack(redis_url, receiver, url, worker)
+    worker.stop()
+    receiver.stop()
+
+
+def test_a_signed_delivery_reaches_its_task_and_is_processed(stack: Stack) -> None:
+    response = stack.post(*delivery("customers/create", CUSTOMER))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "queued"}
+    wait_for(lambda: stack.succeeded(Kind.CUSTOMERS) == 1, message="the customer task")
+    assert stack.dead_letters.count() == 0
+
+
+def test_every_shopify_sample_payload_is_processed_by_its_task(stack: Stack) -> None:
+    names = sorted(path.name for path in SHARED_PAYLOADS.glob("*.json"))
+    if not names:
+        shared_payload("customers-create.json")  # skips with the reason
+    expected: Counter[Kind] = Counter()
+    for name in names:
+        topic = name.removesuffix(".json").replace("-", "/")
+        response = stack.post(*delivery(topic, shared_payload(name)))
+        kind = kind_of(topic)
+        if kind is None:
+            assert response.json()["status"] == "ignored", topic
+        else:
+            assert response.json() == {"status": "queued"}, topic
+            expected[kind] += 1
+
+    assert len(expected) == len(Kind)
+    for kind, count in expected.items():
+        wait_for(lambda kind=kind, count=count: stack.succeeded(kind) == count, message=kind)
+    assert stack.dead_letters.list() == []
+
+
+def test_a_duplicate_delivery_is_processed_once(stack: Stack) -> None:
+    body, headers = delivery("customers/update", CUSTOMER)
+    first = stack.post(body, headers)
+    # Shopify's retry of the same event carries a new webhook id and the same event id.
+    retry_headers = {**headers, "X-Shopify-Webhook-Id": "another-delivery-of-the-same-event"}
+    second = stack.post(body, retry_headers)
+
+    assert first.json() == {"status": "queued"}
+    assert (second.status_code, second.json()) == (200, {"status": "duplicate"})
+    wait_for(lambda: stack.succeeded(Kind.CUSTOMERS) == 1, message="the customer task")
+    other = stack.post(*delivery("customers/update", CUSTOMER))
+    assert other.json() == {"status": "queued"}
+    wait_for(lambda: stack.succeeded(Kind.CUSTOMERS) == 2, message="the second event")
+
+
+def test_a_payload_that_does_not_parse_becomes_a_dead_letter_with_its_reason(
+    stack: Stack,
+) -> None:
+    bad = {**CUSTOMER, "id": "not-a-number"}
+    assert stack.post(*delivery("customers/create", bad)).status_code == 200
+
+    wait_for(stack.dead_letters.count, message="a dead letter")
+    (letter,) = stack.dead_letters.list()
+    assert letter.event.topic == "customers/create"
+    assert letter.reason.startswith("invalid payload: ")
+    assert "field: id" in letter.reason
+    assert "ada@example.com" not in letter.reason
+    assert stack.activity.get(SHOP, Kind.CUSTOMERS).failed == 1

@@ -1,0 +1,46 @@
+"""Tasks that only the tests send, to put a worker into the situations that lose work.
+
+They run on the real base task and the real worker configuration; what they do is
+recorded in files under PROBE_DIR, so the record survives Redis restarts and worker kills.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from shopspot.errors import RetryAfter
+from shopspot.events import WebhookEvent
+from shopspot.topics import Kind
+from tasks.base import SyncTask
+from worker.app import app
+
+
+def _record(name: str) -> int:
+    """Append a line to PROBE_DIR/<name>; returns how many lines it has now."""
+    path = Path(os.environ["PROBE_DIR"]) / name
+    with path.open("a") as file:
+        file.write("x\n")
+    return len(path.read_text().splitlines())
+
+
+@app.task(name="tests.probe.hold", base=SyncTask, kind=Kind.CUSTOMERS)
+def hold(event: WebhookEvent) -> str:
+    _record("hold-started")
+    time.sleep(float(event.payload["seconds"]))
+    _record("hold-done")
+    return "held"
+
+
+@app.task(name="tests.probe.explode", base=SyncTask, kind=Kind.CUSTOMERS)
+def explode(event: WebhookEvent) -> str:
+    raise RuntimeError(f"a bug that quotes data: {event.payload['secret']}")
+
+
+@app.task(name="tests.probe.wait_once", base=SyncTask, kind=Kind.CUSTOMERS)
+def wait_once(event: WebhookEvent) -> str:
+    if _record("wait-once-attempts") == 1:
+        raise RetryAfter("asked to wait", float(event.payload["seconds"]))
+    _record("wait-once-done")
+    return "done"

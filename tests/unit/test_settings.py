@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from shopspot.cli import main
+from shopspot.settings import Settings, SettingsError, load_settings
+
+REDIS = "redis://127.0.0.1:6390/0"
+
+
+def settings(**values: Any) -> Settings:
+    return load_settings(_env_file=None, **values)
+
+
+def test_defaults_follow_hubspot_and_shopify() -> None:
+    loaded = settings(redis_url=REDIS)
+
+    assert loaded.hubspot_base_url == "https://api.hubapi.com"
+    assert loaded.hubspot_rate_limit_per_10s == 100
+    assert loaded.hubspot_rate_window_seconds == 10
+    assert loaded.hubspot_daily_limit == 250_000
+    assert loaded.checkout_abandon_after_seconds == 86_400
+    assert loaded.sweep_interval_seconds == 300
+    assert loaded.webhook_max_bytes == 2 * 1024 * 1024
+    assert loaded.webhook_dedupe_seconds >= 7 * 86_400
+
+
+def test_a_missing_setting_is_one_line_naming_it() -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings()
+
+    assert str(raised.value).startswith("REDIS_URL: ")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_malformed_setting_names_itself_without_its_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REDIS_URL", REDIS)
+    monkeypatch.setenv("HUBSPOT_RATE_LIMIT_PER_10S", "a-hundred")
+    with pytest.raises(SettingsError) as raised:
+        settings()
+
+    assert str(raised.value).startswith("HUBSPOT_RATE_LIMIT_PER_10S: ")
+    assert "a-hundred" not in str(raised.value)
+
+
+def test_a_visibility_timeout_shorter_than_a_task_and_its_retry_is_refused() -> None:
+    with pytest.raises(SettingsError, match="BROKER_VISIBILITY_TIMEOUT_SECONDS"):
+        settings(redis_url=REDIS, broker_visibility_timeout_seconds=100)
+
+
+def test_one_store_from_the_environment_with_rotating_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SHOPIFY_SHOP_DOMAIN", "Example.myshopify.com")
+    monkeypatch.setenv("SHOPIFY_WEBHOOK_SECRET", "new-secret, old-secret")
+    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", "shpat_token")
+    stores = settings(redis_url=REDIS).require_stores()
+
+    store = stores["example.myshopify.com"]
+    assert [s.get_secret_value() for s in store.webhook_secrets] == ["new-secret", "old-secret"]
+    assert store.admin_base_url == "https://example.myshopify.com"
+    assert store.api_version == "2026-04"
+
+
+def test_several_stores_from_a_toml_file(tmp_path: Path) -> None:
+    path = tmp_path / "stores.toml"
+    path.write_text(
+        '[shops."a.myshopify.com"]\nwebhook_secret = "sa"\naccess_token = "ta"\n'
+        '[shops."b.myshopify.com"]\nwebhook_secret = "sb1,sb2"\napi_version = "2025-01"\n'
+        'admin_base_url = "http://127.0.0.1:9000"\n'
+    )
+    stores = settings(redis_url=REDIS, shopspot_stores_file=path).require_stores()
+
+    assert sorted(stores) == ["a.myshopify.com", "b.myshopify.com"]
+    assert stores["b.myshopify.com"].admin_base_url == "http://127.0.0.1:9000"
+    assert len(stores["b.myshopify.com"].webhook_secrets) == 2
+    assert stores["b.myshopify.com"].access_token is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not toml [", "is not valid TOML"),
+        ("[other]\n", 'has no [shops."<domain>"] table'),
+        ('[shops."a.myshopify.com"]\naccess_token = "t"\n', "webhook_secret"),
+        ('[shops."a.myshopify.com"]\nwebhook_secret = "s"\nadmin_base_url = "nope"\n',
+         "admin_base_url"),
+    ],
+)  # fmt: skip
+def test_a_bad_stores_file_is_one_line_naming_the_problem(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "stores.toml"
+    path.write_text(text)
+    with pytest.raises(SettingsError, match="SHOPSPOT_STORES_FILE") as raised:
+        settings(redis_url=REDIS, shopspot_stores_file=path).require_stores()
+
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_no_store_configured_is_a_clear_error() -> None:
+    with pytest.raises(SettingsError, match="no Shopify store"):
+        settings(redis_url=REDIS).require_stores()
+
+
+def test_secrets_never_appear_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOPIFY_SHOP_DOMAIN", "a.myshopify.com")
+    monkeypatch.setenv("SHOPIFY_WEBHOOK_SECRET", "whsec-very-secret")
+    loaded = settings(
+        redis_url=REDIS,
+        hubspot_access_token="pat-na1-very-secret",
+        shopify_access_token="shpat-very-secret",
+    )
+
+    text = repr(loaded) + str(loaded) + repr(loaded.stores)
+    assert "very-secret" not in text
+
+
+def test_the_cli_stops_on_a_bad_setting_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # away from any .env
+    result = CliRunner().invoke(main, ["web"])
+
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["shopspot: bad setting REDIS_URL: Field required"]

@@ -1,0 +1,41 @@
+"""The Flask app factory of the webhook receiver."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from shopspot.deliveries import DeliveryLedger
+from shopspot.redisconn import connect
+from shopspot.settings import Settings, load_settings
+from webapi import errors, health, webhooks
+from webapi.context import Publisher, ReceiverContext
+from worker.app import app as celery_app
+from worker.enqueue import CeleryPublisher
+
+# The receiver answers while Shopify waits (5 s): Redis gets one second to respond.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
+def create_app(settings: Settings | None = None, publisher: Publisher | None = None) -> Flask:
+    settings = settings or load_settings()
+    stores = settings.require_stores()
+    publisher = publisher or CeleryPublisher(celery_app)
+    client = connect(settings.redis_url, timeout=REDIS_TIMEOUT_SECONDS)
+
+    app = Flask("shopspot.webapi")
+    app.config["MAX_CONTENT_LENGTH"] = settings.webhook_max_bytes
+    app.extensions["shopspot"] = ReceiverContext(
+        settings=settings,
+        stores=stores,
+        redis=client,
+        ledger=DeliveryLedger(
+            client,
+            claim_seconds=settings.webhook_claim_seconds,
+            dedupe_seconds=settings.webhook_dedupe_seconds,
+        ),
+        publisher=publisher,
+    )
+    errors.register(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)
+    return app

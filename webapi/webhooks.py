@@ -1,0 +1,127 @@
+"""POST /webhooks/shopify: verify, deduplicate, enqueue, answer, all within milliseconds.
+
+No HubSpot work happens here. The order of the checks matters: nothing about an unsigned
+request is trusted or logged beyond its shop header, and a delivery is only marked as
+accepted once its event sits on the queue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from typing import Any
+
+import redis
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from shopspot import signatures
+from shopspot.deliveries import Claim
+from shopspot.events import WebhookEvent
+from shopspot.settings import normalise_shop_domain
+from shopspot.topics import kind_of
+from webapi.context import receiver_context
+from webapi.errors import error_response
+from worker.enqueue import EnqueueError
+
+log = logging.getLogger("shopspot.webapi")
+
+bp = Blueprint("webhooks", __name__)
+
+Answer = Response | tuple[Response, int]
+
+
+def _refuse(status: int, error: str, detail: str, fields: dict[str, Any]) -> Answer:
+    log.warning("refused: %s", error, extra={"fields": {**fields, "outcome": error}})
+    return error_response(status, error, detail)
+
+
+def _unavailable(error: str, detail: str, fields: dict[str, Any]) -> Answer:
+    body, status = _refuse(503, error, detail, fields)
+    body.headers["Retry-After"] = "5"
+    return body, status
+
+
+@bp.post("/webhooks/shopify")
+def receive() -> Answer:
+    context = receiver_context(current_app)
+    body = request.get_data(cache=False)
+    shop_header = request.headers.get("X-Shopify-Shop-Domain", "")
+    try:
+        shop = normalise_shop_domain(shop_header)
+    except ValueError:
+        shop = ""
+    store = context.stores.get(shop)
+    fields: dict[str, Any] = {"shop": shop or "-"}
+    if store is None:
+        return _refuse(
+            401, "unknown_shop", "X-Shopify-Shop-Domain is not a configured shop", fields
+        )
+    if not signatures.is_valid(
+        body, request.headers.get("X-Shopify-Hmac-Sha256"), store.webhook_secrets
+    ):
+        return _refuse(401, "invalid_signature", "X-Shopify-Hmac-Sha256 does not match", fields)
+
+    topic = request.headers.get("X-Shopify-Topic", "").strip().lower()
+    event_id = request.headers.get("X-Shopify-Event-Id") or None
+    webhook_id = request.headers.get("X-Shopify-Webhook-Id") or None
+    fields.update(topic=topic or "-", event_id=event_id or webhook_id or "-")
+    if not topic:
+        return _refuse(400, "missing_topic", "X-Shopify-Topic is required", fields)
+    if not (event_id or webhook_id):
+        return _refuse(
+            400,
+            "missing_delivery_id",
+            "X-Shopify-Event-Id or X-Shopify-Webhook-Id is required",
+            fields,
+        )
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _refuse(400, "invalid_json", "the body is not JSON", fields)
+    if not isinstance(payload, dict):
+        return _refuse(400, "invalid_json", "the body is not a JSON object", fields)
+
+    kind = kind_of(topic)
+    if kind is None:
+        log.info("ignored topic", extra={"fields": {**fields, "outcome": "ignored"}})
+        return jsonify(status="ignored", detail=f"Shopspot does not handle {topic}")
+
+    event = WebhookEvent(
+        shop=shop,
+        topic=topic,
+        event_id=event_id,
+        webhook_id=webhook_id,
+        api_version=request.headers.get("X-Shopify-API-Version"),
+        triggered_at=request.headers.get("X-Shopify-Triggered-At"),
+        received_at=time.time(),
+        payload=payload,
+    )
+    fields = {**event.describe()}
+    try:
+        claim = context.ledger.claim(event.delivery_key)
+    except redis.RedisError as exc:
+        return _unavailable("redis_unavailable", type(exc).__name__, fields)
+    if claim is Claim.ACCEPTED:
+        log.info("duplicate delivery", extra={"fields": {**fields, "outcome": "duplicate"}})
+        return jsonify(status="duplicate")
+    if claim is Claim.IN_FLIGHT:
+        return _unavailable("in_flight", "the same delivery is being accepted right now", fields)
+
+    try:
+        context.publisher.publish(kind, event)
+    except EnqueueError as exc:
+        # If Redis cannot even release the claim, it expires by itself and Shopify's
+        # retry is accepted after that.
+        with contextlib.suppress(redis.RedisError):
+            context.ledger.release(event.delivery_key)
+        return _unavailable("queue_unavailable", str(exc), fields)
+    try:
+        context.ledger.confirm(event.delivery_key)
+    except redis.RedisError:
+        # Enqueued but not marked: a redelivery after the claim expires is enqueued again,
+        # which the idempotent tasks absorb. Losing it is the only thing to avoid.
+        log.warning("accepted without dedupe mark", extra={"fields": fields})
+    log.info("queued", extra={"fields": {**fields, "outcome": "queued"}})
+    return jsonify(status="queued")

@@ -1,0 +1,26 @@
+"""The Celery app. Settings are read when Celery first needs its configuration, not at
+import, so importing tasks or the receiver never fails on a missing setting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from shopspot.settings import load_settings
+from worker.config import celery_config
+
+TASK_MODULES = [
+    "tasks.customers",
+    "tasks.products",
+    "tasks.orders",
+    "tasks.checkouts",
+    "tasks.privacy",
+]
+
+app = Celery("shopspot", include=TASK_MODULES)
+
+
+@app.on_configure.connect
+def _configure(sender: Celery, **_: Any) -> None:
+    sender.conf.update(celery_config(load_settings()))

@@ -1,0 +1,82 @@
+"""Celery configuration for at-least-once delivery on Redis.
+
+Celery on Redis loses work in a few well-known ways (an exception escaping a task is acked
+and gone; `retry()` during a Redis outage is dropped by the default publish policy; a killed
+worker's messages wait for the visibility timeout and kombu's restore sweep). The settings
+here close what configuration can close; `tasks.base.SyncTask` closes the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kombu import Queue
+
+from shopspot.settings import Settings
+from shopspot.topics import Kind
+from worker.routing import ALL_QUEUES, SWEEP_QUEUE, SWEEP_TASK, queue_name, task_name
+
+# `retry()` republishes through the broker: this policy outlasts a Redis restart of about
+# 45 s instead of dropping the retry after ~2 s.
+TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 30,
+    "interval_start": 0.5,
+    "interval_step": 0.5,
+    "interval_max": 2,
+}
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    visibility_timeout = settings.broker_visibility_timeout_seconds
+    transport_options = {
+        "visibility_timeout": visibility_timeout,
+        # kombu scans for orphaned messages every interval x throttle seconds (10 x 10 by
+        # default); a throttle of 1 brings a killed worker's tasks back after about the
+        # visibility timeout instead of up to 100 s later.
+        "unacked_restore_interval": settings.broker_unacked_restore_interval_seconds,
+        "unacked_restore_throttle": 1,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 2,
+        "socket_keepalive": True,
+        "health_check_interval": 25,
+        "retry_on_timeout": True,
+    }
+    return {
+        "broker_url": settings.redis_url,
+        "broker_transport_options": transport_options,
+        "visibility_timeout": visibility_timeout,
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_max_retries": None,
+        "result_backend": None,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        # A pool process that dies mid-task becomes a counted retry, so a payload that kills
+        # its worker every time ends in the dead-letter store instead of looping forever.
+        "task_retry_on_worker_lost": True,
+        "task_default_retry_delay": 5,
+        "worker_prefetch_multiplier": 1,
+        "worker_eta_task_limit": 1000,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "worker_soft_shutdown_timeout": settings.task_time_limit_seconds,
+        "worker_enable_soft_shutdown_on_idle": True,
+        "task_time_limit": settings.task_time_limit_seconds,
+        "task_soft_time_limit": settings.task_time_limit_seconds * 0.9,
+        "task_publish_retry": True,
+        "task_publish_retry_policy": TASK_PUBLISH_RETRY_POLICY,
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "task_queues": [Queue(name) for name in ALL_QUEUES],
+        "task_default_queue": SWEEP_QUEUE,
+        "task_routes": {
+            **{task_name(kind): {"queue": queue_name(kind)} for kind in Kind},
+            SWEEP_TASK: {"queue": SWEEP_QUEUE},
+        },
+        "worker_consumer": "worker.consumer:ResilientConsumer",
+        "worker_hijack_root_logger": False,
+        "enable_utc": True,
+        "timezone": "UTC",
+    }

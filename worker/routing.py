@@ -1,0 +1,19 @@
+"""Task names and queues: one queue per kind of object, plus one for the sweep."""
+
+from __future__ import annotations
+
+from shopspot.topics import Kind
+
+SWEEP_QUEUE = "sweep"
+SWEEP_TASK = "shopspot.sweep"
+
+
+def task_name(kind: Kind) -> str:
+    return f"shopspot.sync.{kind.value}"
+
+
+def queue_name(kind: Kind) -> str:
+    return kind.value
+
+
+ALL_QUEUES: tuple[str, ...] = (*(queue_name(kind) for kind in Kind), SWEEP_QUEUE)
