@@ -21,7 +21,6 @@ import redis
 from celery import Task
 from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded
 from pydantic import ValidationError
-from shopspot.shopify import describe_validation_error
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
@@ -29,6 +28,7 @@ from shopspot.errors import PermanentError, RetryAfter, TransientError
 from shopspot.events import WebhookEvent
 from shopspot.redisconn import connect
 from shopspot.settings import Settings, load_settings
+from shopspot.shopify import describe_validation_error
 
 log = logging.getLogger("shopspot.tasks")
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from shopspot.shopify import parse_payload
-
 from shopspot.events import WebhookEvent
+from shopspot.shopify import parse_payload
 from shopspot.topics import Kind
 from tasks.base import SyncTask
 from worker.app import app
