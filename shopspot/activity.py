@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import redis
 from pydantic import BaseModel
@@ -45,13 +46,13 @@ class ActivityLog:
             pipe.execute()
 
     def get(self, shop: str, kind: str) -> KindActivity:
-        raw = {
-            k.decode(): v.decode() for k, v in self._redis.hgetall(self._key(shop, kind)).items()
-        }
-        return KindActivity(shop=shop, kind=kind, **{k: v or None for k, v in raw.items()})
+        stored = cast(dict[bytes, bytes], self._redis.hgetall(self._key(shop, kind)))
+        values = {key.decode(): value.decode() or None for key, value in stored.items()}
+        return KindActivity.model_validate({"shop": shop, "kind": kind, **values})
 
     def all(self) -> list[KindActivity]:
-        pairs = sorted(member.decode() for member in self._redis.smembers(INDEX_KEY))
+        members = cast(set[bytes], self._redis.smembers(INDEX_KEY))
+        pairs = sorted(member.decode() for member in members)
         return [self.get(*pair.split("|", 1)) for pair in pairs]
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import cast
 
 import redis
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,7 +55,9 @@ class DeadLetterStore:
 
     def list(self, limit: int | None = None) -> list[DeadLetter]:
         """Oldest first, so a replay of everything keeps Shopify's order."""
-        ids = self._redis.zrange(INDEX_KEY, 0, -1 if limit is None else limit - 1)
+        ids = cast(
+            list[bytes], self._redis.zrange(INDEX_KEY, 0, -1 if limit is None else limit - 1)
+        )
         if not ids:
             return []
         raws = self._redis.hmget(ITEMS_KEY, ids)

@@ -32,12 +32,12 @@ bp = Blueprint("webhooks", __name__)
 Answer = Response | tuple[Response, int]
 
 
-def _refuse(status: int, error: str, detail: str, fields: dict[str, Any]) -> Answer:
+def _refuse(status: int, error: str, detail: str, fields: dict[str, Any]) -> tuple[Response, int]:
     log.warning("refused: %s", error, extra={"fields": {**fields, "outcome": error}})
     return error_response(status, error, detail)
 
 
-def _unavailable(error: str, detail: str, fields: dict[str, Any]) -> Answer:
+def _unavailable(error: str, detail: str, fields: dict[str, Any]) -> tuple[Response, int]:
     body, status = _refuse(503, error, detail, fields)
     body.headers["Retry-After"] = "5"
     return body, status

@@ -92,9 +92,7 @@ class Customer(ShopifyModel):
 
 class Image(ShopifyModel):
     id: ShopifyId | None = None
-    position: Count | None = None
     src: str | None = None
-    variant_ids: tuple[ShopifyId, ...] = ()
 
 
 class Variant(ShopifyModel):
@@ -103,7 +101,6 @@ class Variant(ShopifyModel):
     title: str | None = None
     price: Money | None = None
     sku: str | None = None
-    position: Count | None = None
     image_id: ShopifyId | None = None
     updated_at: AwareDatetime | None = None
 
@@ -213,7 +210,6 @@ class Order(_SaleFields):
     processing_method: str | None = None
     current_total_price: Money | None = None
     test: bool | None = None
-    tags: Tags = ()
     line_items: tuple[LineItem, ...] = ()
 
 
