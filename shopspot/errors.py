@@ -5,6 +5,9 @@ The worker's base task turns these into a retry or a dead letter; nothing else d
 
 from __future__ import annotations
 
+import httpx
+import redis
+
 
 class TransientError(Exception):
     """Worth retrying with backoff: a timeout, a 5xx, a connection that dropped."""
@@ -20,3 +23,12 @@ class RetryAfter(TransientError):
 
 class PermanentError(Exception):
     """Retrying cannot help (a payload that does not parse, a 4xx validation error)."""
+
+
+# Failures worth a retry wherever they are raised: ours, and the connections we use.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    TransientError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+    httpx.TransportError,
+)

@@ -1,0 +1,179 @@
+"""CRM records and associations through HubSpot's batch endpoints, 100 inputs per call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from shopspot.hubspot.client import HubSpotClient
+from shopspot.hubspot.errors import Rejected
+
+BATCH_LIMIT = 100
+SEARCH_PAGE_LIMIT = 200
+
+T = TypeVar("T")
+
+# HubSpot-defined association type ids (from → to).
+DEAL_TO_CONTACT = 3
+DEAL_TO_LINE_ITEM = 19
+
+
+def chunks(items: Sequence[T], size: int = BATCH_LIMIT) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class BatchOutcome:
+    results: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def raise_errors(self) -> None:
+        """Refuse a partial answer the caller did not ask to handle."""
+        if self.errors:
+            categories = sorted({str(error.get("category")) for error in self.errors})
+            raise Rejected(207, ",".join(categories), f"{len(self.errors)} inputs failed")
+
+
+def post_batches(
+    client: HubSpotClient, path: str, inputs: Sequence[dict[str, Any]], size: int = BATCH_LIMIT
+) -> BatchOutcome:
+    """POST `inputs` in batches of `size`; HubSpot's results and per-input errors, merged."""
+    outcome = BatchOutcome()
+    for chunk in chunks(inputs, size):
+        answer = client.request("POST", path, json={"inputs": list(chunk)}, idempotent=True)
+        if answer:
+            outcome.results.extend(answer.get("results", []))
+            outcome.errors.extend(answer.get("errors", []))
+    return outcome
+
+
+def batch_upsert(
+    client: HubSpotClient,
+    object_type: str,
+    id_property: str,
+    records: Sequence[Mapping[str, str]],
+) -> list[dict[str, Any]]:
+    """Create or update records keyed by `id_property` (email, or a unique-value property).
+
+    Each record's own `id_property` value is its key. Returns HubSpot's results, each with
+    `id` and `new`.
+    """
+    inputs = [
+        {"idProperty": id_property, "id": record[id_property], "properties": dict(record)}
+        for record in records
+    ]
+    outcome = post_batches(client, f"/crm/v3/objects/{object_type}/batch/upsert", inputs)
+    outcome.raise_errors()
+    return outcome.results
+
+
+def batch_read(
+    client: HubSpotClient,
+    object_type: str,
+    ids: Sequence[str],
+    *,
+    id_property: str | None = None,
+    properties: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The records that exist among `ids` (missing ones are left out)."""
+    results: list[dict[str, Any]] = []
+    for chunk in chunks(ids):
+        body: dict[str, Any] = {
+            "inputs": [{"id": value} for value in chunk],
+            "properties": list(properties),
+        }
+        if id_property:
+            body["idProperty"] = id_property
+        answer = client.request(
+            "POST", f"/crm/v3/objects/{object_type}/batch/read", json=body, idempotent=True
+        )
+        results.extend(answer["results"])
+    return results
+
+
+def batch_update(
+    client: HubSpotClient, object_type: str, updates: Mapping[str, Mapping[str, str]]
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Set properties on records by HubSpot id: {id: {property: value}}.
+
+    Returns the updated records and the ids HubSpot no longer has (archived or deleted);
+    each input carries its id as trace id so that one missing record fails only itself.
+    """
+    inputs = [
+        {"id": record_id, "objectWriteTraceId": record_id, "properties": dict(props)}
+        for record_id, props in updates.items()
+    ]
+    outcome = post_batches(client, f"/crm/v3/objects/{object_type}/batch/update", inputs)
+    missing = {
+        trace
+        for error in outcome.errors
+        if error.get("category") == "OBJECT_NOT_FOUND"
+        for trace in (error.get("context") or {}).get("objectWriteTraceId", [])
+    }
+    others = [e for e in outcome.errors if e.get("category") != "OBJECT_NOT_FOUND"]
+    BatchOutcome(errors=others).raise_errors()
+    return outcome.results, missing
+
+
+def batch_archive(client: HubSpotClient, object_type: str, ids: Sequence[str]) -> None:
+    inputs = [{"id": record_id} for record_id in dict.fromkeys(ids)]
+    post_batches(client, f"/crm/v3/objects/{object_type}/batch/archive", inputs)
+
+
+def search(
+    client: HubSpotClient,
+    object_type: str,
+    filters: Sequence[Mapping[str, Any]],
+    *,
+    properties: Sequence[str] = (),
+    after: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of records matching all `filters`, and the cursor of the next page."""
+    body: dict[str, Any] = {
+        "filterGroups": [{"filters": list(filters)}],
+        "properties": list(properties),
+        "limit": SEARCH_PAGE_LIMIT,
+    }
+    if after:
+        body["after"] = after
+    answer = client.request(
+        "POST", f"/crm/v3/objects/{object_type}/search", json=body, idempotent=True, search=True
+    )
+    following = ((answer.get("paging") or {}).get("next") or {}).get("after")
+    return answer["results"], following
+
+
+def associate(
+    client: HubSpotClient,
+    from_type: str,
+    to_type: str,
+    type_id: int,
+    pairs: Sequence[tuple[str, str]],
+) -> None:
+    """Associate each (from id, to id) pair with a HubSpot-defined association type."""
+    spec = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]
+    inputs = [
+        {"from": {"id": from_id}, "to": {"id": to_id}, "types": spec}
+        for from_id, to_id in dict.fromkeys(pairs)
+    ]
+    path = f"/crm/v4/associations/{from_type}/{to_type}/batch/create"
+    post_batches(client, path, inputs).raise_errors()
+
+
+def associated_ids(
+    client: HubSpotClient, from_type: str, to_type: str, ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """For each record id, the ids of its associated `to_type` records."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunks(ids):
+        answer = client.request(
+            "POST",
+            f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+            json={"inputs": [{"id": record_id} for record_id in chunk]},
+            idempotent=True,
+        )
+        for result in answer["results"]:
+            found[str(result["from"]["id"])] = [str(to["toObjectId"]) for to in result["to"]]
+    return found
