@@ -92,9 +92,19 @@ class Settings(BaseSettings):
     shopify_admin_base_url: str | None = None
     shopspot_stores_file: Path | None = None
 
+    # Share of HubSpot's limits Shopspot allows itself: HubSpot counts arrivals and we count
+    # departures, and other apps may use the same account.
+    hubspot_rate_headroom: float = Field(0.9, gt=0, le=1)
+
     checkout_abandon_after_seconds: int = Field(86_400, gt=0)
     sweep_interval_seconds: float = Field(300.0, gt=0)
     public_url: str | None = None
+    # C5: the native integration never takes the phone from the default address.
+    phone_from_address: bool = False
+    # How long a flush may hold a batch before another worker takes it over.
+    pending_lease_seconds: float = Field(300.0, gt=0)
+    # How long a lone event waits for others to share its batch.
+    flush_delay_seconds: float = Field(0.2, ge=0)
 
     webhook_max_bytes: int = Field(2 * 1024 * 1024, gt=0)
     webhook_dedupe_seconds: int = Field(7 * 86_400, ge=7 * 86_400)

@@ -11,47 +11,31 @@ from __future__ import annotations
 
 import logging
 import random
-import traceback
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import httpx
 import redis
 from celery import Task
 from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded
 from pydantic import ValidationError
 
-from shopspot.activity import ActivityLog
-from shopspot.deadletters import DeadLetterStore
-from shopspot.errors import PermanentError, RetryAfter, TransientError
+from shopspot.errors import TRANSIENT_ERRORS, RetryAfter
 from shopspot.events import WebhookEvent
-from shopspot.redisconn import connect
-from shopspot.settings import Settings, load_settings
+from shopspot.reasons import describe
+from shopspot.runtime import Runtime
+from shopspot.settings import load_settings
 from shopspot.shopify import describe_validation_error
 
 log = logging.getLogger("shopspot.tasks")
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    TransientError,
-    redis.ConnectionError,
-    redis.TimeoutError,
-    httpx.TransportError,
-    SoftTimeLimitExceeded,
-)
-
-
-class _State:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        client = connect(settings.redis_url)
-        self.dead_letters = DeadLetterStore(client)
-        self.activity = ActivityLog(client)
+# A task that outlives its soft time limit is most likely waiting on a slow HubSpot.
+RETRYABLE = (*TRANSIENT_ERRORS, SoftTimeLimitExceeded)
 
 
 @cache
-def state() -> _State:
-    return _State(load_settings())
+def runtime() -> Runtime:
+    """This worker process's runtime (fork-safe: Redis and HTTP pools open lazily)."""
+    return Runtime(load_settings())
 
 
 class SyncTask(Task):  # type: ignore[misc]
@@ -79,11 +63,11 @@ class SyncTask(Task):  # type: ignore[misc]
         except RetryAfter as exc:
             log.info("waiting", extra={"fields": {**fields, "outcome": "wait"}})
             raise self.retry(countdown=_jittered(exc.wait_seconds), max_retries=None) from exc
-        except TRANSIENT_ERRORS as exc:
-            if failures >= state().settings.task_max_retries:
+        except RETRYABLE as exc:
+            if failures >= runtime().settings.task_max_retries:
                 self._dead_letter(parsed, exc, failures + 1, fields, gave_up=True)
                 return "dead_lettered"
-            countdown = _backoff(failures, state().settings.task_retry_backoff_max_seconds)
+            countdown = _backoff(failures, runtime().settings.task_retry_backoff_max_seconds)
             log.warning(
                 "retrying after %s",
                 type(exc).__name__,
@@ -97,8 +81,8 @@ class SyncTask(Task):  # type: ignore[misc]
         except Exception as exc:
             self._dead_letter(parsed, exc, failures + 1, fields, gave_up=False)
             return "dead_lettered"
-        state().activity.succeeded(parsed.shop, self.kind, parsed.event_id or parsed.webhook_id)
-        log.info("synced", extra={"fields": {**fields, "outcome": outcome or "ok"}})
+        runtime().activity.succeeded(parsed.shop, self.kind, parsed.event_id or parsed.webhook_id)
+        log.info("handled", extra={"fields": {**fields, "outcome": outcome or "ok"}})
         return outcome
 
     def run(self, event: WebhookEvent) -> str | None:
@@ -136,14 +120,14 @@ class SyncTask(Task):  # type: ignore[misc]
         if gave_up:
             reason = f"gave up after {attempts} attempts: {reason}"
         try:
-            state().dead_letters.put(
+            runtime().dead_letters.put(
                 task=self.name,
                 event=event,
                 reason=reason,
                 error_type=type(exc).__name__,
                 attempts=attempts,
             )
-            state().activity.failed(event.shop, self.kind, reason)
+            runtime().activity.failed(event.shop, self.kind, reason)
         except redis.RedisError as store_error:
             # Without a dead letter the event must stay a message: requeue it (or, with
             # Redis unreachable, leave it unacked for the visibility timeout to restore).
@@ -151,19 +135,6 @@ class SyncTask(Task):  # type: ignore[misc]
         log.error(
             "dead-lettered: %s", reason, extra={"fields": {**fields, "outcome": "dead_letter"}}
         )
-
-
-def describe(exc: BaseException) -> str:
-    """A reason fit for logs and the dead-letter store: no payload values in it."""
-    if isinstance(exc, ValidationError):
-        return f"invalid payload: {describe_validation_error(exc)}"
-    if isinstance(exc, PermanentError | TransientError):
-        return str(exc) or type(exc).__name__
-    # Messages of unexpected exceptions can quote payload data, so only the type and the
-    # place it was raised are kept: enough to find the bug, nothing about the customer.
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"unexpected {type(exc).__name__}{where}"
 
 
 def _backoff(failures: int, cap: float) -> float:

@@ -1,16 +1,15 @@
-"""Webhooks about checkouts."""
+"""Webhooks about checkouts: queued for the next batch write to HubSpot."""
 
 from __future__ import annotations
 
 from shopspot.events import WebhookEvent
-from shopspot.shopify import parse_payload
 from shopspot.topics import Kind
 from tasks.base import SyncTask
+from tasks.queueing import queue_event
 from worker.app import app
 from worker.routing import task_name
 
 
 @app.task(name=task_name(Kind.CHECKOUTS), base=SyncTask, kind=Kind.CHECKOUTS)
 def sync_checkouts(event: WebhookEvent) -> str:
-    parse_payload(event.topic, event.payload)
-    return "parsed"
+    return queue_event(event)

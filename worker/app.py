@@ -16,6 +16,8 @@ TASK_MODULES = [
     "tasks.orders",
     "tasks.checkouts",
     "tasks.privacy",
+    "tasks.flush",
+    "tasks.sweep",
 ]
 
 app = Celery("shopspot", include=TASK_MODULES)

@@ -14,7 +14,10 @@ from kombu.entity import Queue
 
 from shopspot.settings import Settings
 from shopspot.topics import Kind
-from worker.routing import ALL_QUEUES, SWEEP_QUEUE, SWEEP_TASK, queue_name, task_name
+from worker.routing import ALL_QUEUES, SWEEP_QUEUE, SWEEP_TASK, TICK_TASK, queue_name, task_name
+
+# Beat's safety net for flushes that died or whose message was lost.
+TICK_SECONDS = 30.0
 
 # `retry()` republishes through the broker: this policy outlasts a Redis restart of about
 # 45 s instead of dropping the retry after ~2 s.
@@ -74,6 +77,20 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             **{task_name(kind): {"queue": queue_name(kind)} for kind in Kind},
             SWEEP_TASK: {"queue": SWEEP_QUEUE},
+            TICK_TASK: {"queue": SWEEP_QUEUE},
+        },
+        "beat_schedule": {
+            # `expires`: ticks that piled up while no worker ran are dropped, not run at once.
+            "abandoned-checkout-sweep": {
+                "task": SWEEP_TASK,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+            "flush-safety-tick": {
+                "task": TICK_TASK,
+                "schedule": TICK_SECONDS,
+                "options": {"expires": TICK_SECONDS},
+            },
         },
         "worker_consumer": "worker.consumer:ResilientConsumer",
         "worker_hijack_root_logger": False,

@@ -6,6 +6,11 @@ from shopspot.topics import Kind
 
 SWEEP_QUEUE = "sweep"
 SWEEP_TASK = "shopspot.sweep"
+FLUSH_TASK = "shopspot.flush"
+TICK_TASK = "shopspot.tick"
+
+# Each buffer is flushed on the queue of the objects it mostly holds.
+FLUSH_QUEUES = {"contacts": "customers", "products": "products", "deals": "orders"}
 
 
 def task_name(kind: Kind) -> str:

@@ -12,9 +12,12 @@ import redis
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
+from shopspot.pending import PendingBuffer
+from shopspot.sync.items import BUFFERS
 from shopspot.topics import Kind, kind_of
 from tests.support.deliveries import SHARED_PAYLOADS, delivery, shared_payload
 from tests.support.env import SHOP, service_env
+from tests.support.hubspot import HubSpotView, hubspot_sandbox
 from tests.support.processes import Process, start_receiver, start_worker, wait_for
 from worker.routing import ALL_QUEUES
 
@@ -30,7 +33,10 @@ CUSTOMER = {
 
 
 class Stack:
-    def __init__(self, redis_url: str, receiver: Process, url: str, worker: Process) -> None:
+    def __init__(
+        self, redis_url: str, receiver: Process, url: str, worker: Process, hubspot: HubSpotView
+    ) -> None:
+        self.hubspot = hubspot
         self.client = redis.Redis.from_url(redis_url)
         self.activity = ActivityLog(self.client)
         self.dead_letters = DeadLetterStore(self.client)
@@ -44,26 +50,35 @@ class Stack:
     def succeeded(self, kind: Kind) -> int:
         return self.activity.get(SHOP, kind).succeeded
 
+    def drained(self) -> bool:
+        buffers = [PendingBuffer(self.client, name) for name in BUFFERS]
+        return not any(buffer.waiting() or buffer.in_flight() for buffer in buffers)
+
     def queued(self) -> int:
         return sum(int(self.client.llen(queue)) for queue in ALL_QUEUES)
 
 
 @pytest.fixture
 def stack(redis_url: str, tmp_path: Path) -> Iterator[Stack]:
-    env = service_env(redis_url, PROBE_DIR=str(tmp_path))
-    receiver, url = start_receiver(env, tmp_path)
-    worker = start_worker(env, tmp_path)
-    yield Stack(redis_url, receiver, url, worker)
-    worker.stop()
-    receiver.stop()
+    with hubspot_sandbox() as hubspot:
+        env = service_env(redis_url, PROBE_DIR=str(tmp_path), HUBSPOT_BASE_URL=hubspot.url)
+        receiver, url = start_receiver(env, tmp_path)
+        worker = start_worker(env, tmp_path)
+        yield Stack(redis_url, receiver, url, worker, hubspot)
+        worker.stop()
+        receiver.stop()
 
 
-def test_a_signed_delivery_reaches_its_task_and_is_processed(stack: Stack) -> None:
+def test_a_signed_delivery_reaches_its_task_and_hubspot(stack: Stack) -> None:
     response = stack.post(*delivery("customers/create", CUSTOMER))
 
     assert response.status_code == 200
     assert response.json() == {"status": "queued"}
     wait_for(lambda: stack.succeeded(Kind.CUSTOMERS) == 1, message="the customer task")
+    wait_for(stack.drained, message="the contact to be written")
+    (contact,) = stack.hubspot.records("contacts", ["email", "shopify_customer_id"])
+    assert contact["properties"]["email"] == "ada@example.com"
+    assert contact["properties"]["shopify_customer_id"] == str(CUSTOMER["id"])
     assert stack.dead_letters.count() == 0
 
 
@@ -85,7 +100,9 @@ def test_every_shopify_sample_payload_is_processed_by_its_task(stack: Stack) -> 
     assert len(expected) == len(Kind)
     for kind, count in expected.items():
         wait_for(lambda kind=kind, count=count: stack.succeeded(kind) == count, message=kind)
+    wait_for(stack.drained, message="the pending buffers to drain")
     assert stack.dead_letters.list() == []
+    assert stack.hubspot.records("products", ["name"])
 
 
 def test_a_duplicate_delivery_is_processed_once(stack: Stack) -> None:

@@ -1,0 +1,209 @@
+"""The coalescing buffer between webhook tasks and HubSpot's batch endpoints.
+
+A webhook task `offer`s its event under an item key (one per Shopify object and kind of
+change); a newer version replaces an older one still waiting, and a version older than the
+one already applied is dropped (newest wins). A flush `take`s up to a batch of items,
+writes them with HubSpot's batch calls, and marks them `done`, or `release`s them back when
+HubSpot could not take them. Items of one group (one deal, one product, one customer) are
+never in two flushes at once, so two versions of an object cannot overtake each other.
+
+Taken items are leased: a flush that dies leaves them to come back when the lease expires.
+Everything lives in Redis (AOF in production), so an offered event survives worker crashes
+and restarts until it is applied or dead-lettered.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+import redis
+
+KEY_PREFIX = "shopspot:pending:"
+
+# A version that no update can beat: deletions are final (Shopify never reuses an id).
+FINAL = 2**62
+
+# KEYS: items, order, applied. ARGV: key, version, entry. → "queued" | "stale" | "duplicate"
+_OFFER = """
+local applied = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '-1')
+local version = tonumber(ARGV[2])
+if version < applied then return 'stale' end
+if version == applied then return 'duplicate' end
+local waiting = redis.call('HGET', KEYS[1], ARGV[1])
+if waiting then
+  local waiting_version = tonumber(cjson.decode(waiting)['version'])
+  if version < waiting_version then return 'stale' end
+  if version == waiting_version then return 'duplicate' end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[1])
+return 'queued'
+"""
+
+# KEYS: items, order, inflight items, inflight groups, leases.
+# ARGV: limit, lease expiry, now. Moves up to `limit` items whose group is not in flight.
+_TAKE = """
+local taken = {}
+local groups = {}
+local candidates = redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[1]) * 4 - 1)
+for _, key in ipairs(candidates) do
+  if #taken >= tonumber(ARGV[1]) then break end
+  local entry = redis.call('HGET', KEYS[1], key)
+  if not entry then
+    redis.call('ZREM', KEYS[2], key)
+  else
+    local group = cjson.decode(entry)['group']
+    if redis.call('HEXISTS', KEYS[4], group) == 0 and not groups[group] then
+      groups[group] = true
+      redis.call('HDEL', KEYS[1], key)
+      redis.call('ZREM', KEYS[2], key)
+      redis.call('HSET', KEYS[3], key, entry)
+      redis.call('HSET', KEYS[4], group, key)
+      redis.call('ZADD', KEYS[5], ARGV[2], key)
+      table.insert(taken, entry)
+    end
+  end
+end
+return taken
+"""
+
+# KEYS: items, order, inflight items, inflight groups, leases, applied.
+# ARGV: now, then pairs of (key, action): an applied version, 'back' to put it back, or
+# 'drop' to let it go without recording a version (a dead letter, replayable as is).
+_SETTLE = """
+for i = 2, #ARGV, 2 do
+  local key = ARGV[i]
+  local action = ARGV[i + 1]
+  local entry = redis.call('HGET', KEYS[3], key)
+  if entry then
+    local decoded = cjson.decode(entry)
+    redis.call('HDEL', KEYS[3], key)
+    redis.call('HDEL', KEYS[4], decoded['group'])
+    redis.call('ZREM', KEYS[5], key)
+    if action == 'drop' then
+    elseif action ~= 'back' then
+      local previous = tonumber(redis.call('HGET', KEYS[6], key) or '-1')
+      if tonumber(action) > previous then redis.call('HSET', KEYS[6], key, action) end
+    else
+      local waiting = redis.call('HGET', KEYS[1], key)
+      local newer = waiting and tonumber(cjson.decode(waiting)['version'])
+      if not newer or newer < tonumber(decoded['version']) then
+        redis.call('HSET', KEYS[1], key, entry)
+      end
+      redis.call('ZADD', KEYS[2], 'NX', ARGV[1], key)
+    end
+  end
+end
+return 1
+"""
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str  # what coalesces: one object and kind of change
+    group: str  # what must not be written twice at once: one HubSpot record family
+    version: int  # Shopify's updated_at in ms, or FINAL for a deletion
+    data: dict[str, Any]
+
+    def dump(self) -> str:
+        return json.dumps(
+            {"key": self.key, "group": self.group, "version": self.version, "data": self.data}
+        )
+
+    @classmethod
+    def load(cls, raw: bytes | str) -> Item:
+        entry = json.loads(raw)
+        return cls(entry["key"], entry["group"], int(entry["version"]), entry["data"])
+
+
+class PendingBuffer:
+    def __init__(self, client: redis.Redis, name: str, lease_seconds: float = 300.0) -> None:
+        self.name = name
+        self._redis = client
+        self._lease = lease_seconds
+        base = f"{KEY_PREFIX}{name}:"
+        self._items, self._order = base + "items", base + "order"
+        self._inflight, self._groups, self._leases = (
+            base + "inflight",
+            base + "groups",
+            base + "leases",
+        )
+        self._applied = base + "applied"
+        self._offer = client.register_script(_OFFER)
+        self._take = client.register_script(_TAKE)
+        self._settle = client.register_script(_SETTLE)
+
+    def offer(self, item: Item) -> str:
+        """Queue the item: "queued", or "stale"/"duplicate" when it changes nothing."""
+        answer = self._offer(
+            keys=[self._items, self._order, self._applied],
+            args=[item.key, item.version, item.dump(), time.time()],
+        )
+        return answer.decode() if isinstance(answer, bytes) else str(answer)
+
+    def take(self, limit: int) -> list[Item]:
+        now = time.time()
+        raws = cast(
+            list[bytes],
+            self._take(
+                keys=[self._items, self._order, self._inflight, self._groups, self._leases],
+                args=[limit, now + self._lease, now],
+            ),
+        )
+        return [Item.load(raw) for raw in raws]
+
+    def done(self, items: list[Item]) -> None:
+        """Applied: their versions become the ones later offers must beat."""
+        self._settle_items([(item.key, str(item.version)) for item in items])
+
+    def release(self, items: list[Item]) -> None:
+        """Not applied: back to waiting, unless a newer version arrived meanwhile."""
+        self._settle_items([(item.key, "back") for item in items])
+
+    def drop(self, items: list[Item]) -> None:
+        """Given up (dead-lettered): no version is recorded, so a replay is applied."""
+        self._settle_items([(item.key, "drop") for item in items])
+
+    def release_expired(self) -> int:
+        """Put back the items of flushes that died holding them."""
+        expired = cast(list[bytes], self._redis.zrangebyscore(self._leases, "-inf", time.time()))
+        self._settle_items([(key.decode(), "back") for key in expired])
+        return len(expired)
+
+    def waiting(self) -> int:
+        return int(self._redis.zcard(self._order))
+
+    def in_flight(self) -> int:
+        return int(self._redis.zcard(self._leases))
+
+    def applied_version(self, key: str) -> int | None:
+        raw = cast(bytes | None, self._redis.hget(self._applied, key))
+        return None if raw is None else int(raw)
+
+    def forget(self, keys: list[str]) -> None:
+        """Drop what is known about these items (privacy erasure)."""
+        if keys:
+            self._redis.hdel(self._applied, *keys)
+            self._redis.hdel(self._items, *keys)
+            self._redis.zrem(self._order, *keys)
+
+    def _settle_items(self, pairs: list[tuple[str, str]]) -> None:
+        if not pairs:
+            return
+        args: list[Any] = [time.time()]
+        for key, applied in pairs:
+            args += [key, applied]
+        self._settle(
+            keys=[
+                self._items,
+                self._order,
+                self._inflight,
+                self._groups,
+                self._leases,
+                self._applied,
+            ],
+            args=args,
+        )

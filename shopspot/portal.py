@@ -1,0 +1,82 @@
+"""The HubSpot portal's set-up (S1): created once by `shopspot setup`, remembered in Redis.
+
+Workers read it to know the pipeline's and stages' ids; a worker that finds none runs the
+HubSpot part of set-up itself, which is idempotent, so a forgotten `setup` never stalls sync.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import cast
+
+import redis
+
+from shopspot.hubspot.client import HubSpotClient
+from shopspot.hubspot.schema import (
+    Pipeline,
+    SetupReport,
+    ensure_group,
+    ensure_pipeline,
+    ensure_properties,
+    portal_id,
+    property_names,
+)
+from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE, PROPERTIES, PROPERTY_GROUP
+
+KEY = "shopspot:portal"
+
+
+@dataclass(frozen=True)
+class PortalSetup:
+    portal_id: int
+    pipeline: Pipeline
+    with_hs_images: bool
+    # deal_currency_code only takes the currencies enabled in the portal.
+    currencies: frozenset[str]
+
+
+def set_up_hubspot(client: HubSpotClient, report: SetupReport) -> PortalSetup:
+    for object_type, definitions in PROPERTIES.items():
+        ensure_group(client, object_type, PROPERTY_GROUP, report)
+        ensure_properties(client, object_type, definitions, PROPERTY_GROUP.name, report)
+    pipeline = ensure_pipeline(client, ECOMMERCE_PIPELINE, report)
+    return PortalSetup(
+        portal_id=portal_id(client),
+        pipeline=pipeline,
+        with_hs_images="hs_images" in property_names(client, "products"),
+        currencies=frozenset(
+            option["value"]
+            for option in client.request("GET", "/crm/v3/properties/deals/deal_currency_code")[
+                "options"
+            ]
+        ),
+    )
+
+
+def save(client: redis.Redis, setup: PortalSetup) -> None:
+    client.set(
+        KEY,
+        json.dumps(
+            {
+                "portal_id": setup.portal_id,
+                "pipeline_id": setup.pipeline.id,
+                "stage_ids": setup.pipeline.stage_ids,
+                "with_hs_images": setup.with_hs_images,
+                "currencies": sorted(setup.currencies),
+            }
+        ),
+    )
+
+
+def load(client: redis.Redis) -> PortalSetup | None:
+    raw = cast(bytes | None, client.get(KEY))
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return PortalSetup(
+        portal_id=int(data["portal_id"]),
+        pipeline=Pipeline(id=data["pipeline_id"], stage_ids=dict(data["stage_ids"])),
+        with_hs_images=bool(data["with_hs_images"]),
+        currencies=frozenset(data["currencies"]),
+    )

@@ -1,0 +1,88 @@
+"""The long-lived parts of a Shopspot process, built once from the settings.
+
+Workers and the commands that sync without a worker (`sweep`, `backfill`) share them:
+Redis state, the HubSpot client with the account's shared budget, and the sync context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import cached_property
+
+from shopspot import portal
+from shopspot.activity import ActivityLog
+from shopspot.deadletters import DeadLetterStore
+from shopspot.hubspot.client import ClientPolicy, HubSpotClient
+from shopspot.hubspot.schema import SetupReport
+from shopspot.mapping.contacts import SyncOrigin
+from shopspot.pending import PendingBuffer
+from shopspot.ratelimit import RateLimiter
+from shopspot.redisconn import connect
+from shopspot.settings import Settings
+from shopspot.sync.context import SyncContext
+from shopspot.sync.due import CheckoutsDue
+from shopspot.sync.flush import Flusher
+from shopspot.sync.items import BUFFERS
+from shopspot.sync.memory import Memory
+
+log = logging.getLogger("shopspot")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, origin: SyncOrigin = "live") -> None:
+        self.settings = settings
+        self.origin: SyncOrigin = origin
+        self.redis = connect(settings.redis_url)
+        self.dead_letters = DeadLetterStore(self.redis)
+        self.activity = ActivityLog(self.redis)
+        self.memory = Memory(self.redis)
+        self.due = CheckoutsDue(self.redis)
+        self.buffers = {
+            name: PendingBuffer(self.redis, name, settings.pending_lease_seconds)
+            for name in BUFFERS
+        }
+
+    @cached_property
+    def hubspot(self) -> HubSpotClient:
+        token = self.settings.require_hubspot_token().get_secret_value()
+        # One budget per HubSpot app token: HubSpot's burst limit is per app.
+        account = hashlib.sha256(token.encode()).hexdigest()[:16]
+        return HubSpotClient(
+            self.settings.hubspot_base_url,
+            token,
+            RateLimiter(self.redis, account),
+            ClientPolicy(
+                rate_limit=self.settings.hubspot_rate_limit_per_10s,
+                window_seconds=self.settings.hubspot_rate_window_seconds,
+                daily_limit=self.settings.hubspot_daily_limit,
+                headroom=self.settings.hubspot_rate_headroom,
+            ),
+        )
+
+    def portal(self) -> portal.PortalSetup:
+        found = portal.load(self.redis)
+        if found is None:
+            log.warning("HubSpot set-up not found; running it now (shopspot setup does this)")
+            found = portal.set_up_hubspot(self.hubspot, SetupReport())
+            portal.save(self.redis, found)
+        return found
+
+    @cached_property
+    def context(self) -> SyncContext:
+        setup = self.portal()
+        return SyncContext(
+            client=self.hubspot,
+            memory=self.memory,
+            due=self.due,
+            pipeline=setup.pipeline,
+            origin=self.origin,
+            abandon_after_seconds=self.settings.checkout_abandon_after_seconds,
+            phone_from_address=self.settings.phone_from_address,
+            with_hs_images=setup.with_hs_images,
+            currencies=setup.currencies,
+        )
+
+    @cached_property
+    def flusher(self) -> Flusher:
+        return Flusher(self.context, self.dead_letters, self.activity)

@@ -1,0 +1,175 @@
+"""Orders and checkouts as deals in the Ecommerce Pipeline, with contacts and line items
+(D1-D9).
+
+One deal per checkout-or-order (`shopify_deal_key`), so a recovered checkout keeps its
+deal as it moves on to an order stage (D7). A deal's line items are replaced as a set: lines
+the sale no longer has are archived. Every write is a keyed batch upsert or an idempotent
+association, so a batch written twice has the effect of once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from shopspot.hubspot import crm
+from shopspot.mapping.contacts import buyer_contact_properties, contact_email
+from shopspot.mapping.datamodel import Stage
+from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
+from shopspot.mapping.line_items import line_item_properties
+from shopspot.mapping.values import key, shop_domain
+from shopspot.shopify.models import Checkout, CheckoutDeleted, Order
+from shopspot.sync.contacts import write_contacts
+from shopspot.sync.context import SyncContext
+from shopspot.sync.memory import DealMemory
+from shopspot.sync.products import product_ids_for_lines
+
+DEALS = "deals"
+LINE_ITEMS = "line_items"
+DEAL_KEY = "shopify_deal_key"
+LINE_KEY = "shopify_line_item_key"
+
+Sale = Order | Checkout
+
+
+def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
+    """Upsert the deals of these orders and checkouts (at most one per deal key)."""
+    memos = ctx.memory.deals(deal_key(shop, sale) for sale in sales)
+    stage_ids = ctx.pipeline.stage_ids
+    deals: dict[str, dict[str, str]] = {}
+    for sale in sales:
+        dkey = deal_key(shop, sale)
+        current = _stage(memos[dkey].stage)
+        props = deal_properties(
+            shop, sale, pipeline_id=ctx.pipeline.id, stage_ids=stage_ids, current_stage=current
+        )
+        if props.get("deal_currency_code") not in ctx.currencies:
+            # HubSpot refuses a currency the portal has not enabled; the deal keeps the
+            # Shopify currency in shopify_currency, and the README says how to enable it.
+            props.pop("deal_currency_code", None)
+        if props:  # a checkout arriving after its order changes nothing (D7)
+            deals[dkey] = props
+    written = [sale for sale in sales if deal_key(shop, sale) in deals]
+    if not written:
+        return
+
+    contact_ids = write_contacts(
+        ctx, [buyer_contact_properties(shop, sale, sync_origin=None) for sale in written]
+    )
+    results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
+    deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
+
+    lines = [line for sale in written for line in sale.line_items]
+    product_ids = product_ids_for_lines(ctx, shop, lines)
+    bodies = ctx.memory.product_bodies(shop, {line.product_id for line in lines if line.product_id})
+    line_records: dict[str, list[dict[str, str]]] = {
+        deal_key(shop, sale): line_item_properties(
+            shop, sale, hs_product_ids=product_ids, product_bodies=bodies
+        )
+        for sale in written
+    }
+    flat = [record for records in line_records.values() for record in records]
+    line_results = crm.batch_upsert(ctx.client, LINE_ITEMS, LINE_KEY, flat) if flat else []
+    line_ids = {str(r["properties"][LINE_KEY]): str(r["id"]) for r in line_results}
+
+    contact_pairs: list[tuple[str, str]] = []
+    line_pairs: list[tuple[str, str]] = []
+    removed_lines: list[str] = []
+    due: dict[str, float] = {}
+    done: list[str] = []
+    aliases: dict[str, str] = {}
+    for sale in written:
+        dkey = deal_key(shop, sale)
+        deal_id = deal_ids[dkey]
+        email = contact_email(buyer_contact_properties(shop, sale, sync_origin=None).get("email"))
+        if email and email in contact_ids:
+            contact_pairs.append((deal_id, contact_ids[email]))
+        lines_now = {r[LINE_KEY]: line_ids[r[LINE_KEY]] for r in line_records[dkey]}
+        line_pairs += [(deal_id, line_id) for line_id in lines_now.values()]
+        previous = memos[dkey].lines
+        removed_lines += [lid for lkey, lid in previous.items() if lkey not in lines_now]
+        stage = _stage_of(deals[dkey], stage_ids)
+        memos[dkey] = DealMemory(id=deal_id, stage=stage.value if stage else None, lines=lines_now)
+        if isinstance(sale, Checkout):
+            if sale.id is not None:
+                aliases[key(shop_domain(shop), "checkout", sale.id)] = dkey
+            if sale.cart_token:
+                aliases[key(shop_domain(shop), "cart", sale.cart_token)] = dkey
+            if stage is Stage.CHECKOUT_PENDING and sale.created_at is not None:
+                due[dkey] = sale.created_at.timestamp() + ctx.abandon_after_seconds
+        else:
+            aliases[key(shop_domain(shop), "order", sale.id)] = dkey
+            done.append(dkey)
+
+    crm.associate(ctx.client, DEALS, "contacts", crm.DEAL_TO_CONTACT, contact_pairs)
+    crm.associate(ctx.client, DEALS, LINE_ITEMS, crm.DEAL_TO_LINE_ITEM, line_pairs)
+    crm.batch_archive(ctx.client, LINE_ITEMS, removed_lines)
+    ctx.memory.remember_deals({dkey: memos[dkey] for dkey in deals})
+    ctx.memory.remember_deal_keys(aliases)
+    ctx.due.schedule(due)
+    ctx.due.cancel(done)
+
+
+def delete_orders(ctx: SyncContext, shop: str, order_ids: Iterable[int]) -> None:
+    """D6: the order's deal and its line items are archived."""
+    aliases = [key(shop_domain(shop), "order", order_id) for order_id in order_ids]
+    dkeys = list(ctx.memory.deal_keys(aliases).values())
+    dkeys += [key(shop_domain(shop), "order", order_id) for order_id in order_ids]
+    _archive_deals(ctx, dkeys, only_checkouts=False)
+
+
+def delete_checkouts(ctx: SyncContext, shop: str, deleted: Iterable[CheckoutDeleted]) -> None:
+    """A deleted checkout's deal goes too, unless it became an order (the order owns it)."""
+    domain = shop_domain(shop)
+    aliases = []
+    for checkout in deleted:
+        if checkout.id is not None:
+            aliases.append(key(domain, "checkout", checkout.id))
+        if checkout.cart_token:
+            aliases.append(key(domain, "cart", checkout.cart_token))
+    _archive_deals(ctx, list(ctx.memory.deal_keys(aliases).values()), only_checkouts=True)
+
+
+def abandon(ctx: SyncContext, deal_keys: Sequence[str]) -> list[str]:
+    """D8: deals still in Checkout Pending move to Checkout Abandoned; returns those moved."""
+    memos = ctx.memory.deals(deal_keys)
+    pending = {
+        dkey: memo
+        for dkey, memo in memos.items()
+        if memo.id and memo.stage == Stage.CHECKOUT_PENDING.value
+    }
+    props = stage_properties(
+        Stage.CHECKOUT_ABANDONED, pipeline_id=ctx.pipeline.id, stage_ids=ctx.pipeline.stage_ids
+    )
+    _, gone = crm.batch_update(
+        ctx.client, DEALS, {memo.id: props for memo in pending.values() if memo.id}
+    )
+    moved = [dkey for dkey, memo in pending.items() if memo.id not in gone]
+    for dkey in moved:
+        pending[dkey].stage = Stage.CHECKOUT_ABANDONED.value
+    ctx.memory.remember_deals({dkey: pending[dkey] for dkey in moved})
+    ctx.due.cancel(deal_keys)
+    return moved
+
+
+def _archive_deals(ctx: SyncContext, deal_keys: list[str], *, only_checkouts: bool) -> None:
+    memos = ctx.memory.deals(deal_keys)
+    chosen = {
+        dkey: memo
+        for dkey, memo in memos.items()
+        if memo.id and (not only_checkouts or _stage(memo.stage) in CHECKOUT_STAGES)
+    }
+    crm.batch_archive(
+        ctx.client, LINE_ITEMS, [lid for m in chosen.values() for lid in m.lines.values()]
+    )
+    crm.batch_archive(ctx.client, DEALS, [memo.id for memo in chosen.values() if memo.id])
+    ctx.memory.forget_deals(chosen)
+    ctx.due.cancel(chosen)
+
+
+def _stage(label: str | None) -> Stage | None:
+    return Stage(label) if label in {stage.value for stage in Stage} else None
+
+
+def _stage_of(props: dict[str, str], stage_ids: dict[str, str]) -> Stage | None:
+    by_id = {stage_id: label for label, stage_id in stage_ids.items()}
+    return _stage(by_id.get(props.get("dealstage", "")))

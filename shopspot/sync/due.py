@@ -1,0 +1,40 @@
+"""The checkouts waiting to be called abandoned, indexed by the time they become due (D8).
+
+The sweep reads only what is due, so its cost grows with the checkouts that are due, not
+with every pending one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import cast
+
+import redis
+
+KEY = "shopspot:checkouts-due"
+
+
+class CheckoutsDue:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    def schedule(self, due_at: Mapping[str, float]) -> None:
+        """Deal keys of pending checkouts, each with the time it becomes abandoned."""
+        if due_at:
+            self._redis.zadd(KEY, dict(due_at))
+
+    def cancel(self, deal_keys: Iterable[str]) -> None:
+        keys = list(deal_keys)
+        if keys:
+            self._redis.zrem(KEY, *keys)
+
+    def due(self, now: float, limit: int) -> list[str]:
+        raws = cast(list[bytes], self._redis.zrangebyscore(KEY, "-inf", now, start=0, num=limit))
+        return [raw.decode() for raw in raws]
+
+    def pending(self) -> int:
+        return int(self._redis.zcard(KEY))
+
+    def next_due(self) -> float | None:
+        first = cast(list[tuple[bytes, float]], self._redis.zrange(KEY, 0, 0, withscores=True))
+        return first[0][1] if first else None

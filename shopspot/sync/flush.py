@@ -1,0 +1,108 @@
+"""One flush of a pending buffer: take a batch, write it, settle every item.
+
+Used by the workers' flush task and, inline, by the commands that sync without a worker
+(`shopspot sweep`, `shopspot backfill`). A batch HubSpot refuses is split in halves until the
+item at fault is alone; only that item becomes a dead letter. A transient failure puts the
+whole batch back to wait for the next flush.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from shopspot.activity import ActivityLog
+from shopspot.deadletters import DeadLetterStore
+from shopspot.errors import TRANSIENT_ERRORS
+from shopspot.pending import Item, PendingBuffer
+from shopspot.reasons import describe
+from shopspot.sync.context import SyncContext
+from shopspot.sync.items import apply, dead_letter_event
+from shopspot.topics import kind_of
+
+log = logging.getLogger("shopspot.sync")
+
+BATCH_SIZE = 100
+# Dead letters name the step that gave up on them.
+FLUSH_STEP = "shopspot.flush"
+
+
+@dataclass
+class FlushResult:
+    synced: int = 0
+    dead_lettered: int = 0
+    waiting: int = 0
+    failures: list[BaseException] = field(default_factory=list)
+
+
+class Flusher:
+    def __init__(
+        self, ctx: SyncContext, dead_letters: DeadLetterStore, activity: ActivityLog
+    ) -> None:
+        self._ctx = ctx
+        self._dead_letters = dead_letters
+        self._activity = activity
+
+    def flush(self, buffer: PendingBuffer, limit: int = BATCH_SIZE) -> FlushResult:
+        """Write one batch; a transient failure is raised after the batch is put back."""
+        buffer.release_expired()
+        result = FlushResult()
+        items = buffer.take(limit)
+        if items:
+            self._write(buffer, items, result)
+        result.waiting = buffer.waiting()
+        return result
+
+    def drain(self, buffer: PendingBuffer) -> FlushResult:
+        """Flush until nothing waits (for the commands that run without a worker)."""
+        total = FlushResult()
+        while True:
+            result = self.flush(buffer)
+            total.synced += result.synced
+            total.dead_lettered += result.dead_lettered
+            if not result.waiting and not buffer.in_flight():
+                return total
+
+    def _write(self, buffer: PendingBuffer, items: Sequence[Item], result: FlushResult) -> None:
+        try:
+            apply(self._ctx, buffer.name, items)
+        except TRANSIENT_ERRORS:
+            buffer.release(list(items))
+            raise
+        except Exception as exc:
+            if len(items) > 1:
+                middle = len(items) // 2
+                try:
+                    self._write(buffer, items[:middle], result)
+                except TRANSIENT_ERRORS:
+                    buffer.release(list(items[middle:]))
+                    raise
+                self._write(buffer, items[middle:], result)
+                return
+            self._give_up(buffer, items[0], exc)
+            result.dead_lettered += 1
+            return
+        buffer.done(list(items))
+        result.synced += len(items)
+
+    def _give_up(self, buffer: PendingBuffer, item: Item, exc: Exception) -> None:
+        reason = describe(exc)
+        event = dead_letter_event(item)
+        if event is None:
+            log.error("sweep item failed: %s", reason, extra={"fields": {"outcome": "failed"}})
+        else:
+            self._dead_letters.put(
+                task=FLUSH_STEP,
+                event=event,
+                reason=reason,
+                error_type=type(exc).__name__,
+                attempts=1,
+            )
+            self._activity.failed(event.shop, kind_of(event.topic) or "", reason)
+            log.error(
+                "dead-lettered: %s",
+                reason,
+                extra={"fields": {**event.describe(), "outcome": "dead_letter"}},
+            )
+        buffer.drop([item])

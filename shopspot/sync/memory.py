@@ -1,0 +1,140 @@
+"""What Shopspot remembers about the HubSpot records it wrote, in Redis.
+
+HubSpot ids (so associations, archives and stage moves need no lookups), each deal's stage
+and line items (so a deal never moves back, D7, and removed lines can be archived), which
+contacts Shopspot created and which of those were deleted in HubSpot (C7). Emails are kept
+only as keyed hashes: this state holds no customer PII.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import redis
+
+P = "shopspot:mem:"
+
+
+def email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+@dataclass
+class ContactMemory:
+    id: str | None = None
+    created: bool = False  # created by Shopspot (C7 applies only to those)
+    deleted: bool = False  # deleted in HubSpot after Shopspot created it
+
+
+@dataclass
+class DealMemory:
+    id: str | None = None
+    stage: str | None = None
+    lines: dict[str, str] = field(default_factory=dict)  # line item key → HubSpot id
+
+
+class Memory:
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    # contacts, by email
+    def contacts(self, emails: Iterable[str]) -> dict[str, ContactMemory]:
+        emails = list(dict.fromkeys(emails))
+        raws = self._hmget_json([f"{P}contact:{email_hash(email)}" for email in emails])
+        return {
+            email: ContactMemory(**raw) if raw else ContactMemory()
+            for email, raw in zip(emails, raws, strict=True)
+        }
+
+    def remember_contacts(self, contacts: Mapping[str, ContactMemory]) -> None:
+        self._set_json(
+            {f"{P}contact:{email_hash(email)}": vars(memo) for email, memo in contacts.items()}
+        )
+
+    # customers: the email behind a customer id, for events that carry only the id
+    def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(dict.fromkeys(customer_ids))
+        raws = self._hmget_json([f"{P}customer:{shop}:{cid}" for cid in ids])
+        return {cid: raw["email"] for cid, raw in zip(ids, raws, strict=True) if raw}
+
+    def remember_customers(self, shop: str, emails: Mapping[int, str]) -> None:
+        self._set_json({f"{P}customer:{shop}:{cid}": {"email": e} for cid, e in emails.items()})
+
+    # products: HubSpot id per product key, and the variants each product had
+    def product_ids(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = list(dict.fromkeys(keys))
+        values = cast(list[bytes | None], self._redis.mget([f"{P}product:{k}" for k in keys]))
+        return {k: v.decode() for k, v in zip(keys, values, strict=True) if v is not None}
+
+    def remember_products(self, ids: Mapping[str, str]) -> None:
+        if ids:
+            self._redis.mset({f"{P}product:{k}": v for k, v in ids.items()})
+
+    def forget_products(self, keys: Iterable[str]) -> None:
+        names = [f"{P}product:{k}" for k in keys]
+        if names:
+            self._redis.delete(*names)
+
+    def variant_keys(self, shop: str, product_id: int) -> set[str]:
+        members = cast(set[bytes], self._redis.smembers(f"{P}variants:{shop}:{product_id}"))
+        return {member.decode() for member in members}
+
+    def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
+        name = f"{P}variants:{shop}:{product_id}"
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(name)
+            values = list(keys)
+            if values:
+                pipe.sadd(name, *values)
+            pipe.execute()
+
+    def product_bodies(self, shop: str, product_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(dict.fromkeys(product_ids))
+        values = cast(
+            list[bytes | None], self._redis.mget([f"{P}body:{shop}:{pid}" for pid in ids])
+        )
+        return {pid: v.decode() for pid, v in zip(ids, values, strict=True) if v is not None}
+
+    def remember_product_bodies(self, shop: str, bodies: Mapping[int, str]) -> None:
+        if bodies:
+            self._redis.mset({f"{P}body:{shop}:{pid}": body for pid, body in bodies.items()})
+
+    # deals, by deal key
+    def deals(self, keys: Iterable[str]) -> dict[str, DealMemory]:
+        keys = list(dict.fromkeys(keys))
+        raws = self._hmget_json([f"{P}deal:{k}" for k in keys])
+        return {
+            k: DealMemory(**raw) if raw else DealMemory() for k, raw in zip(keys, raws, strict=True)
+        }
+
+    def remember_deals(self, deals: Mapping[str, DealMemory]) -> None:
+        self._set_json({f"{P}deal:{k}": vars(memo) for k, memo in deals.items()})
+
+    def forget_deals(self, keys: Iterable[str]) -> None:
+        names = [f"{P}deal:{k}" for k in keys]
+        if names:
+            self._redis.delete(*names)
+
+    # which deal an order id, or a checkout's cart token or id, belongs to (deletes carry no token)
+    def deal_keys(self, aliases: Iterable[str]) -> dict[str, str]:
+        aliases = list(dict.fromkeys(aliases))
+        values = cast(list[bytes | None], self._redis.mget([f"{P}alias:{a}" for a in aliases]))
+        return {a: v.decode() for a, v in zip(aliases, values, strict=True) if v is not None}
+
+    def remember_deal_keys(self, aliases: Mapping[str, str]) -> None:
+        if aliases:
+            self._redis.mset({f"{P}alias:{a}": k for a, k in aliases.items()})
+
+    def _hmget_json(self, names: list[str]) -> list[dict[str, Any] | None]:
+        if not names:
+            return []
+        values = cast(list[bytes | None], self._redis.mget(names))
+        return [None if v is None else json.loads(v) for v in values]
+
+    def _set_json(self, values: Mapping[str, Any]) -> None:
+        if values:
+            self._redis.mset({name: json.dumps(value) for name, value in values.items()})

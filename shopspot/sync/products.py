@@ -1,0 +1,108 @@
+"""Products: one HubSpot product per variant, keyed by `shopify_product_key` (P1-P3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from shopspot.hubspot import crm
+from shopspot.mapping.products import product_key, product_properties
+from shopspot.mapping.values import compact, integer, money, shop_domain
+from shopspot.shopify.models import CheckoutLineItem, LineItem, Product
+from shopspot.sync.context import SyncContext
+
+PRODUCTS = "products"
+KEY = "shopify_product_key"
+
+
+def write_products(ctx: SyncContext, shop: str, products: Sequence[Product]) -> None:
+    records = [
+        props
+        for product in products
+        for props in product_properties(shop, product, with_hs_images=ctx.with_hs_images)
+    ]
+    ids = _upsert(ctx, records)
+    removed: list[str] = []
+    for product in products:
+        current = {product_key(shop, product.id, variant.id) for variant in product.variants}
+        # A product webhook lists at most 100 variants in full; the rest only by id.
+        listed = {product_key(shop, product.id, vid) for vid in product.all_variant_ids}
+        removed += sorted(ctx.memory.variant_keys(shop, product.id) - current - listed)
+        ctx.memory.remember_variant_keys(shop, product.id, current | listed)
+    ctx.memory.remember_product_bodies(
+        shop, {p.id: p.body_html for p in products if p.body_html is not None}
+    )
+    _archive(ctx, removed)
+    ctx.memory.remember_products(ids)
+
+
+def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> None:
+    """P2: every variant product of each deleted Shopify product is archived."""
+    keys: list[str] = []
+    for product_id in product_ids:
+        keys += sorted(ctx.memory.variant_keys(shop, product_id))
+        ctx.memory.remember_variant_keys(shop, product_id, ())
+    _archive(ctx, keys)
+
+
+def product_ids_for_lines(
+    ctx: SyncContext, shop: str, lines: Sequence[LineItem | CheckoutLineItem]
+) -> dict[int, str]:
+    """HubSpot product ids of the variants that order lines point at (P3), by variant id.
+
+    A variant HubSpot does not have yet (its product webhook has not arrived, or the import
+    has not reached it) is created from the line, and completed when the product syncs.
+    """
+    keyed = {
+        product_key(shop, line.product_id, line.variant_id): line
+        for line in lines
+        if line.product_id is not None and line.variant_id is not None
+    }
+    known = ctx.memory.product_ids(keyed)
+    unknown = [key for key in keyed if key not in known]
+    if unknown:
+        found = crm.batch_read(ctx.client, PRODUCTS, unknown, id_property=KEY, properties=[KEY])
+        known |= {
+            str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)
+        }
+        missing = [key for key in unknown if key not in known]
+        stubs = [_stub(shop, key, keyed[key]) for key in missing]
+        known |= _upsert(ctx, stubs)
+        ctx.memory.remember_products({key: known[key] for key in unknown if key in known})
+    return {
+        line.variant_id: known[key]
+        for key, line in keyed.items()
+        if key in known and line.variant_id
+    }
+
+
+def _stub(shop: str, key: str, line: LineItem | CheckoutLineItem) -> dict[str, str]:
+    return compact(
+        {
+            KEY: key,
+            "name": line.title,
+            "price": money(line.price),
+            "hs_sku": line.sku,
+            "shopify_product_id": integer(line.product_id),
+            "shopify_variant_id": integer(line.variant_id),
+            "shopify_variant_title": line.variant_title,
+            "shopify_shop_domain": shop_domain(shop),
+        }
+    )
+
+
+def _upsert(ctx: SyncContext, records: list[dict[str, str]]) -> dict[str, str]:
+    unique = list({record[KEY]: record for record in records}.values())
+    results = crm.batch_upsert(ctx.client, PRODUCTS, KEY, unique)
+    return {str(result["properties"][KEY]): str(result["id"]) for result in results}
+
+
+def _archive(ctx: SyncContext, keys: list[str]) -> None:
+    if not keys:
+        return
+    ids = ctx.memory.product_ids(keys)
+    unknown = [key for key in keys if key not in ids]
+    if unknown:
+        found = crm.batch_read(ctx.client, PRODUCTS, unknown, id_property=KEY, properties=[KEY])
+        ids |= {str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)}
+    crm.batch_archive(ctx.client, PRODUCTS, list(ids.values()))
+    ctx.memory.forget_products(keys)
