@@ -90,3 +90,55 @@ def demo() -> None:
         "shopspot demo: the one-command demo arrives with the store simulator "
         "(coming in a later issue). `make test` exercises the receiver and worker today."
     )
+
+
+@main.group()
+def sandbox() -> None:
+    """Local stand-ins for HubSpot and Shopify (tests, benchmarks, the demo)."""
+
+
+@sandbox.command("hubspot", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sandbox_hubspot(args: tuple[str, ...]) -> None:
+    """Serve the HubSpot CRM sandbox (`shopspot sandbox hubspot --help`)."""
+    from sandbox.hubspot.__main__ import main as serve
+
+    serve(list(args))
+
+
+@main.command()
+@_clear_errors
+def setup() -> None:
+    """Create (idempotently) what Shopspot writes into in HubSpot, and say what was there."""
+    from shopspot import portal
+    from shopspot.hubspot.schema import SetupReport
+    from shopspot.runtime import Runtime
+
+    runtime = Runtime(_settings())
+    report = SetupReport()
+    found = portal.set_up_hubspot(runtime.hubspot, report)
+    portal.save(runtime.redis, found)
+    for what in report.created:
+        click.echo(f"created   {what}")
+    for what in report.existing:
+        click.echo(f"existing  {what}")
+    click.echo(
+        f"HubSpot portal {found.portal_id}: {len(report.created)} created, "
+        f"{len(report.existing)} already there"
+    )
+
+
+@main.command()
+@_clear_errors
+def sweep() -> None:
+    """Move checkouts older than the abandon delay to Checkout Abandoned, now (D8)."""
+    from shopspot.runtime import Runtime
+    from shopspot.sync.items import DEALS
+    from shopspot.sync.sweep import queue_due_checkouts
+
+    runtime = Runtime(_settings())
+    queued = queue_due_checkouts(runtime)
+    result = runtime.flusher.drain(runtime.buffers[DEALS])
+    click.echo(
+        f"{queued} checkouts due; {result.synced} deal writes, {result.dead_lettered} failed"
+    )

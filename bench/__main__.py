@@ -1,0 +1,84 @@
+"""`make bench`: run every benchmark and write the figures to docs/BENCHMARKS.md.
+
+Each benchmark module `bench/bench_*.py` has a `run() -> dict` of figures; `python -m bench
+NAME...` runs only the named ones and keeps the others' last figures in the document.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+RESULTS = ROOT / "docs" / "benchmarks.json"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main(names: list[str]) -> None:
+    available = sorted(path.stem for path in (ROOT / "bench").glob("bench_*.py"))
+    chosen = [f"bench_{name.removeprefix('bench_')}" for name in names] or available
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for name in chosen:
+        print(f"running {name} ...", flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        figures = module.run()
+        results[name] = {
+            "title": (module.__doc__ or name).strip().splitlines()[0],
+            "about": (module.__doc__ or "").strip(),
+            "figures": figures,
+            "command": f"make bench  (or: python -m bench {name.removeprefix('bench_')})",
+            "machine": machine(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
+        print(json.dumps(figures, indent=2), flush=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    DOC.write_text(render(results))
+    print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench`); every figure below comes from the run",
+        "named under it. Machines here are shared and noisy: compare figures measured side by",
+        "side in one run, as ratios, rather than across runs.",
+        "",
+    ]
+    for _, result in sorted(results.items()):
+        lines += [f"## {result['title']}", ""]
+        about = result["about"].split("\n", 1)
+        if len(about) > 1:
+            lines += [about[1].strip(), ""]
+        lines += ["| figure | value |", "|---|---|"]
+        lines += [f"| {key} | {value} |" for key, value in result["figures"].items()]
+        lines += [
+            "",
+            f"Command: `{result['command']}` — machine: {result['machine']} — {result['date']}.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

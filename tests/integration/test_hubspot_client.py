@@ -1,0 +1,113 @@
+"""Shopspot's HubSpot client against the sandbox: the shared budget, 429 storms, 5xx bursts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import redis
+
+from shopspot.hubspot import crm
+from shopspot.hubspot.client import ClientPolicy, HubSpotClient
+from shopspot.hubspot.errors import Unavailable, ValidationFailed
+from shopspot.ratelimit import RateLimiter
+from tests.support.env import HUBSPOT_TOKEN, ROOT
+from tests.support.hubspot import HubSpotView, hubspot_sandbox
+
+pytestmark = pytest.mark.integration
+
+
+def client(view: HubSpotView, redis_url: str, **policy: float) -> HubSpotClient:
+    limiter = RateLimiter(redis.Redis.from_url(redis_url), account="test-account")
+    defaults = {"max_wait_seconds": 60.0, "attempts": 30}
+    return HubSpotClient(view.url, HUBSPOT_TOKEN, limiter, ClientPolicy(**{**defaults, **policy}))
+
+
+def run_two_processes(view: HubSpotView, redis_url: str, rate_limit: int) -> None:
+    argv = [sys.executable, "-m", "tests.support.client_load", view.url, redis_url, "10"]
+    processes = [subprocess.Popen([*argv, str(rate_limit), "2"], cwd=ROOT) for _ in range(2)]
+    assert [process.wait(timeout=60) for process in processes] == [0, 0]
+
+
+def test_two_processes_sharing_the_limiter_earn_no_429(redis_url: str) -> None:
+    with hubspot_sandbox(rate_limit=10, window_seconds=2.0) as view:
+        run_two_processes(view, redis_url, rate_limit=10)
+        stats = view.stats()
+
+    assert stats["by_endpoint"]["GET /crm/v3/objects/contacts"] == 20
+    assert stats["rate_limited"] == {}
+
+
+def test_without_a_shared_limit_the_same_load_earns_429s(redis_url: str) -> None:
+    # Each process believes it has the whole budget: together they overrun it.
+    with hubspot_sandbox(rate_limit=10, window_seconds=2.0) as view:
+        run_two_processes(view, redis_url, rate_limit=1000)
+        stats = view.stats()
+
+    assert sum(stats["rate_limited"].values()) > 0
+
+
+def products(n: int) -> list[dict[str, str]]:
+    return [
+        {"shopify_product_key": f"shop:{i}:{i}", "name": f"Product {i}", "price": "9.50"}
+        for i in range(n)
+    ]
+
+
+def prepare(hubspot: HubSpotClient) -> None:
+    hubspot.request(
+        "POST",
+        "/crm/v3/properties/products",
+        json={"name": "shopify_product_key", "label": "Key", "type": "string",
+              "fieldType": "text", "groupName": "productinformation", "hasUniqueValue": True},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"fault_429_probability": 0.5},
+        {"fault_500_probability": 0.2, "fault_502_probability": 0.2, "fault_503_probability": 0.2},
+        {"fault_after_write_probability": 0.4},
+    ],
+    ids=["429 storm", "5xx burst", "written then 502"],
+)
+def test_faults_are_ridden_out_with_no_lost_or_doubled_write(
+    redis_url: str, faults: dict[str, float]
+) -> None:
+    with hubspot_sandbox(rate_limit=1000, window_seconds=1.0, seed=3) as view:
+        hubspot = client(view, redis_url, window_seconds=1.0, rate_limit=1000)
+        prepare(hubspot)
+        view.configure(**faults)
+        crm.batch_upsert(hubspot, "products", "shopify_product_key", products(250))
+        view.configure(**dict.fromkeys(faults, 0.0))
+        stored = view.records("products", ["shopify_product_key"])
+
+    keys = sorted(record["properties"]["shopify_product_key"] for record in stored)
+    assert keys == sorted(p["shopify_product_key"] for p in products(250))
+
+
+def test_a_write_that_is_not_safe_to_repeat_is_not_repeated(redis_url: str) -> None:
+    with hubspot_sandbox(fault_after_write_probability=1.0) as view:
+        hubspot = client(view, redis_url)
+        with pytest.raises(Unavailable):
+            hubspot.request(
+                "POST", "/crm/v3/objects/contacts", json={"properties": {"email": "a@b.co"}}
+            )
+        view.configure(fault_after_write_probability=0.0)
+
+        assert len(view.records("contacts", ["email"])) == 1
+
+
+def test_validation_errors_are_not_retried_and_name_the_property(redis_url: str) -> None:
+    with hubspot_sandbox() as view:
+        hubspot = client(view, redis_url)
+        with pytest.raises(ValidationFailed) as raised:
+            hubspot.request(
+                "POST", "/crm/v3/objects/contacts", json={"properties": {"colour": "red"}}
+            )
+        requests = view.stats()["by_endpoint"]["POST /crm/v3/objects/contacts"]
+
+    assert raised.value.problems == {"colour": "PROPERTY_DOESNT_EXIST"}
+    assert requests == 1
