@@ -51,3 +51,5 @@ def configure(log_format: str = "text", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # One line per HTTP call drowns the one line per event; failures still show.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))

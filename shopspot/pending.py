@@ -173,6 +173,10 @@ class PendingBuffer:
         self._settle_items([(key.decode(), "back") for key in expired])
         return len(expired)
 
+    def waiting_keys(self) -> list[str]:
+        """The keys of the items waiting (not those in flight)."""
+        return [k.decode() for k in cast(list[bytes], self._redis.hkeys(self._items))]
+
     def waiting(self) -> int:
         return int(self._redis.zcard(self._order))
 

@@ -17,6 +17,7 @@ from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.contacts import SyncOrigin
 from shopspot.pending import PendingBuffer
+from shopspot.privacy import PrivacyOffice
 from shopspot.ratelimit import RateLimiter
 from shopspot.redisconn import connect
 from shopspot.settings import Settings
@@ -82,6 +83,10 @@ class Runtime:
             with_hs_images=setup.with_hs_images,
             currencies=setup.currencies,
         )
+
+    @cached_property
+    def privacy(self) -> PrivacyOffice:
+        return PrivacyOffice(self.redis, self.dead_letters, self.buffers)
 
     @cached_property
     def flusher(self) -> Flusher:

@@ -62,7 +62,8 @@ def write_contacts(ctx: SyncContext, writes: Sequence[Mapping[str, str]]) -> dic
                     id=str(result["id"]), created=bool(result.get("new"))
                 )
 
-    ctx.memory.remember_contacts(known)
+    shops = {email: props["shopify_shop_domain"] for email, props in merged.items()}
+    ctx.memory.remember_contacts(known, {e: s for e, s in shops.items() if s})
     return ids
 
 

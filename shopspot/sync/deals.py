@@ -10,13 +10,14 @@ association, so a batch written twice has the effect of once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import buyer_contact_properties, contact_email
 from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
 from shopspot.mapping.line_items import line_item_properties
-from shopspot.mapping.values import key, shop_domain
+from shopspot.mapping.values import key, shop_domain, timestamp
 from shopspot.shopify.models import Checkout, CheckoutDeleted, Order
 from shopspot.sync.contacts import write_contacts
 from shopspot.sync.context import SyncContext
@@ -52,9 +53,9 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     if not written:
         return
 
-    contact_ids = write_contacts(
-        ctx, [buyer_contact_properties(shop, sale, sync_origin=None) for sale in written]
-    )
+    buyers = [buyer_contact_properties(shop, sale, sync_origin=None) for sale in written]
+    _add_order_dates(ctx, written, buyers)
+    contact_ids = write_contacts(ctx, buyers)
     results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
     deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
 
@@ -107,6 +108,23 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)
     ctx.due.cancel(done)
+
+
+def _add_order_dates(ctx: SyncContext, sales: Sequence[Sale], buyers: list[dict[str, str]]) -> None:
+    """C9: first and last order date, widened by each order (so replays change nothing)."""
+    emails = [contact_email(props.get("email")) for props in buyers]
+    memos = ctx.memory.contacts(e for e in emails if e)
+    for sale, props, email in zip(sales, buyers, emails, strict=True):
+        placed = sale.processed_at or sale.created_at if isinstance(sale, Order) else None
+        if email is None or placed is None:
+            continue
+        memo = memos[email]
+        ms = int(placed.timestamp() * 1000)
+        memo.first_order = min(ms, memo.first_order or ms)
+        memo.last_order = max(ms, memo.last_order or ms)
+        props["shopify_first_order_date"] = timestamp_ms(memo.first_order)
+        props["shopify_last_order_date"] = timestamp_ms(memo.last_order)
+    ctx.memory.remember_contacts(memos)
 
 
 def delete_orders(ctx: SyncContext, shop: str, order_ids: Iterable[int]) -> None:
@@ -164,6 +182,10 @@ def _archive_deals(ctx: SyncContext, deal_keys: list[str], *, only_checkouts: bo
     crm.batch_archive(ctx.client, DEALS, [memo.id for memo in chosen.values() if memo.id])
     ctx.memory.forget_deals(chosen)
     ctx.due.cancel(chosen)
+
+
+def timestamp_ms(ms: int) -> str:
+    return str(timestamp(datetime.fromtimestamp(ms / 1000, tz=UTC)))
 
 
 def _stage(label: str | None) -> Stage | None:

@@ -28,6 +28,9 @@ class ContactMemory:
     id: str | None = None
     created: bool = False  # created by Shopspot (C7 applies only to those)
     deleted: bool = False  # deleted in HubSpot after Shopspot created it
+    # C9: the span of the orders seen so far, in epoch ms; duplicates and replays are harmless.
+    first_order: int | None = None
+    last_order: int | None = None
 
 
 @dataclass
@@ -50,10 +53,15 @@ class Memory:
             for email, raw in zip(emails, raws, strict=True)
         }
 
-    def remember_contacts(self, contacts: Mapping[str, ContactMemory]) -> None:
+    def remember_contacts(
+        self, contacts: Mapping[str, ContactMemory], shops: Mapping[str, str] | None = None
+    ) -> None:
+        """`shops` names the shop each email was written for, so shop/redact finds them."""
         self._set_json(
             {f"{P}contact:{email_hash(email)}": vars(memo) for email, memo in contacts.items()}
         )
+        for email, shop in (shops or {}).items():
+            self._redis.sadd(f"{P}shop-contacts:{shop}", email_hash(email))
 
     # customers: the email behind a customer id, for events that carry only the id
     def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:

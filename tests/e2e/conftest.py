@@ -1,0 +1,119 @@
+"""One running Shopspot per test module (receiver, worker, HubSpot sandbox, Redis); each
+test starts from an empty HubSpot portal (schema kept) and empty Shopspot state."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+import redis
+
+from shopspot.activity import ActivityLog
+from shopspot.deadletters import DeadLetterStore
+from shopspot.pending import PendingBuffer
+from shopspot.sync.items import BUFFERS
+from tests.support.deliveries import delivery
+from tests.support.env import SETTING_NAMES, SHOP, service_env
+from tests.support.hubspot import HubSpotView, hubspot_sandbox
+from tests.support.processes import Process, start_receiver, start_worker, wait_for
+from worker.routing import ALL_QUEUES
+
+_databases = itertools.count(1)
+
+
+class Shopspot:
+    """A running Shopspot and the HubSpot it writes to, as a merchant's engineer sees them."""
+
+    def __init__(
+        self, env: dict[str, str], url: str, hubspot: HubSpotView, worker: Process
+    ) -> None:
+        # What `shopspot` commands run by a test need to reach this Shopspot.
+        self.cli_env = {name: env[name] for name in env if name in SETTING_NAMES}
+        self.redis = redis.Redis.from_url(env["REDIS_URL"])
+        self.url = url
+        self.hubspot = hubspot
+        self.worker = worker
+        self.dead_letters = DeadLetterStore(self.redis)
+        self.activity = ActivityLog(self.redis)
+
+    def post(self, topic: str, payload: Any, shop: str = SHOP, **kwargs: Any) -> httpx.Response:
+        body, headers = delivery(topic, payload, shop=shop, **kwargs)
+        return httpx.post(f"{self.url}/webhooks/shopify", content=body, headers=headers)
+
+    def send(self, topic: str, payload: Any, shop: str = SHOP, **kwargs: Any) -> None:
+        """Deliver a webhook and wait until everything it causes is in HubSpot."""
+        response = self.post(topic, payload, shop, **kwargs)
+        assert response.json()["status"] in ("queued", "duplicate"), response.text
+        self.settle()
+
+    def settle(self) -> None:
+        wait_for(self._quiet, timeout=30, message="Shopspot to finish its work")
+        wait_for(self._quiet, timeout=30, message="Shopspot to stay idle")
+
+    def _quiet(self) -> bool:
+        busy = sum(int(self.redis.llen(queue)) for queue in ALL_QUEUES)
+        busy += int(self.redis.hlen("unacked"))
+        busy += sum(1 for _ in self.redis.scan_iter(match="shopspot:flush-scheduled:*"))
+        for name in BUFFERS:
+            buffer = PendingBuffer(self.redis, name)
+            busy += buffer.waiting() + buffer.in_flight()
+        return busy == 0
+
+    def reset(self) -> None:
+        self.settle()
+        self.hubspot.control.post("/_sandbox/reset", json={"keep_schema": True})
+        keep = {b"shopspot:portal"}
+        names = [n for n in self.redis.scan_iter(match="shopspot:*") if n not in keep]
+        if names:
+            self.redis.delete(*names)
+
+    def records(self, object_type: str, *properties: str) -> list[dict[str, str]]:
+        """Properties (and `id`) of every record of a type, through HubSpot's API."""
+        found = self.hubspot.records(object_type, list(properties))
+        return [{"id": record["id"], **record["properties"]} for record in found]
+
+    def one(self, object_type: str, *properties: str) -> dict[str, str]:
+        records = self.records(object_type, *properties)
+        assert len(records) == 1, records
+        return records[0]
+
+    def stage(self, deal: dict[str, str]) -> str:
+        return self.hubspot.pipeline_stages()[deal["dealstage"]]
+
+
+@pytest.fixture(scope="module")
+def shopspot_stack(
+    redis_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shopspot]:
+    parts = urlsplit(redis_server)
+    redis_url = urlunsplit(parts._replace(path=f"/{next(_databases) % 15 + 1}"))
+    redis.Redis.from_url(redis_url).flushdb()
+    logs = tmp_path_factory.mktemp("shopspot")
+    with hubspot_sandbox() as hubspot:
+        env = service_env(redis_url, HUBSPOT_BASE_URL=hubspot.url, **_stores_env(logs))
+        receiver, url = start_receiver(env, logs)
+        worker = start_worker(env, logs)
+        yield Shopspot(env, url, hubspot, worker)
+        worker.stop()
+        receiver.stop()
+
+
+OTHER_SHOP = "second-shop.myshopify.com"
+
+
+def _stores_env(folder: Path) -> dict[str, str]:
+    """Two stores: the test shop of the environment, and a second one from a stores file."""
+    stores = folder / "stores.toml"
+    stores.write_text(f'[shops."{OTHER_SHOP}"]\nwebhook_secret = "second-secret"\n')
+    return {"SHOPSPOT_STORES_FILE": str(stores)}
+
+
+@pytest.fixture
+def shopspot(shopspot_stack: Shopspot) -> Shopspot:
+    shopspot_stack.reset()
+    return shopspot_stack

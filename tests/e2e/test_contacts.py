@@ -1,0 +1,166 @@
+"""C1-C9: customers and buyers as contacts, deduplicated by email."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import Shopspot
+from tests.support.env import ROOT
+from tests.support.shopify import checkout, customer, order
+
+pytestmark = pytest.mark.integration
+
+CONTACT_FIELDS = (
+    "email", "firstname", "lastname", "phone", "address", "city", "state", "zip", "country",
+    "shopify_accepts_marketing", "shopify_created_at", "shopify_note", "shopify_orders_count",
+    "shopify_tags", "shopify_tax_exempt", "shopify_verified_email", "shopify_customer_id",
+    "shopify_sync_origin", "shopify_total_spent", "shopify_first_order_date",
+    "shopify_last_order_date", "shopify_shop_domain",
+)  # fmt: skip
+
+
+def test_c1_customers_and_checkout_buyers_are_one_contact_per_email(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer(email="Ada@Example.com"))
+    shopspot.send("checkouts/create", checkout(email="ADA@example.COM"))
+    shopspot.send("checkouts/create", checkout(token="b" * 32, email="grace@example.com"))
+
+    emails = sorted(c["email"] for c in shopspot.records("contacts", "email"))
+    assert emails == ["ada@example.com", "grace@example.com"]
+
+
+def test_c2_no_contact_without_an_email(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer(email=None))
+    shopspot.send("checkouts/create", checkout(email=None))
+
+    assert shopspot.records("contacts") == []
+    assert len(shopspot.records("deals")) == 1
+
+
+def test_c3_an_empty_shopify_value_never_blanks_a_hubspot_value(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer())
+    shopspot.send("customers/update", customer(minute=5, first_name="", note=None, phone=None))
+
+    ada = shopspot.one("contacts", "firstname", "shopify_note", "phone")
+    assert (ada["firstname"], ada["shopify_note"]) == ("Ada", "Prefers email")
+    assert ada["phone"] == "+44 7700 900001"
+
+
+def test_c4_a_contact_has_every_customer_property(shopspot: Shopspot) -> None:
+    shopspot.send(
+        "customers/create",
+        customer(tags="vip, newsletter", orders_count=3, total_spent="120.50",
+                 email_marketing_consent={"state": "subscribed", "opt_in_level": "single_opt_in",
+                                          "consent_updated_at": None}),
+    )  # fmt: skip
+
+    ada = shopspot.one("contacts", *CONTACT_FIELDS)
+    assert ada["email"] == "ada@example.com"
+    assert (ada["firstname"], ada["lastname"]) == ("Ada", "Lovelace")
+    assert ada["address"] == "12 Analytical Row, Floor 2"
+    assert (ada["city"], ada["state"], ada["zip"], ada["country"]) == (
+        "London",
+        "England",
+        "N1 9GU",
+        "United Kingdom",
+    )
+    assert ada["shopify_accepts_marketing"] == "true"
+    assert ada["shopify_tax_exempt"] == "false"
+    assert ada["shopify_verified_email"] == "true"
+    assert ada["shopify_note"] == "Prefers email"
+    assert ada["shopify_tags"] == "vip, newsletter"
+    assert float(ada["shopify_orders_count"]) == 3
+    assert float(ada["shopify_total_spent"]) == 120.5
+    assert ada["shopify_customer_id"] == "7000000000000001"
+    assert ada["shopify_created_at"] == "2026-11-02T09:00:00.000Z"
+    assert ada["shopify_shop_domain"] == "test-shop.myshopify.com"
+
+
+def test_c5_the_phone_comes_from_the_customer_never_the_address(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer(phone=None))
+
+    assert "phone" not in {k for k, v in shopspot.one("contacts", "phone").items() if v}
+
+
+def test_c6_deleting_a_customer_keeps_the_contact(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer())
+    shopspot.send("customers/delete", {"id": 7_000_000_000_000_001, "tax_exemptions": []})
+
+    assert shopspot.one("contacts", "email")["email"] == "ada@example.com"
+
+
+def test_c7_a_contact_deleted_in_hubspot_is_not_recreated(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer())
+    ada = shopspot.one("contacts", "email")
+    shopspot.hubspot.api.delete(f"/crm/v3/objects/contacts/{ada['id']}").raise_for_status()
+
+    shopspot.send("customers/update", customer(minute=5, first_name="Augusta"))
+    shopspot.send("orders/create", order())
+
+    assert shopspot.records("contacts") == []
+    (deal,) = shopspot.records("deals", "dealname")
+    assert shopspot.hubspot.associated("deals", deal["id"], "contacts") == []
+    assert shopspot.dead_letters.list() == []
+
+
+def test_c8_contacts_say_how_shopspot_first_met_them(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer())
+    shopspot.send("customers/update", customer(minute=5))
+
+    assert shopspot.one("contacts", "shopify_sync_origin")["shopify_sync_origin"] == "live"
+
+
+def test_c9_purchase_facts_are_kept_current_on_the_contact(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer(orders_count=1, total_spent="50.00"))
+    later = "2026-11-03T10:00:00-05:00"
+    shopspot.send(
+        "orders/create",
+        order(order_id=6_000_000_000_000_002, created_at=later, processed_at=later),
+    )
+    shopspot.send("orders/create", order(order_id=6_000_000_000_000_001))
+    summary = {
+        "customerId": "gid://shopify/Customer/7000000000000001",
+        "numberOfOrders": 2,
+        "amountSpent": {"amount": "100.00", "currencyCode": "USD"},
+        "lastOrderId": "gid://shopify/Order/6000000000000002",
+        "occurredAt": "2026-11-03T15:00:01Z",
+    }
+    shopspot.send("customers/purchasing_summary", summary)
+
+    ada = shopspot.one("contacts", *CONTACT_FIELDS)
+    assert ada["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"
+    assert ada["shopify_last_order_date"] == "2026-11-03T15:00:00.000Z"
+    assert float(ada["shopify_orders_count"]) == 2
+    assert float(ada["shopify_total_spent"]) == 100.0
+
+
+def test_tags_and_consent_topics_of_2025_stores_update_the_contact(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer(tags="vip"))
+    gid = "gid://shopify/Customer/7000000000000001"
+    shopspot.send("customer.tags_added", {"customerId": gid, "tags": ["gifts"],
+                                          "occurredAt": "2026-11-02T10:00:00Z"})  # fmt: skip
+    shopspot.send("customer.tags_removed", {"customerId": gid, "tags": ["vip"],
+                                            "occurredAt": "2026-11-02T10:05:00Z"})  # fmt: skip
+    shopspot.send(
+        "customers_email_marketing_consent/update",
+        {"customer_id": 7_000_000_000_000_001, "email_address": "ada@example.com",
+         "email_marketing_consent": {"state": "subscribed", "opt_in_level": "confirmed_opt_in",
+                                     "consent_updated_at": "2026-11-02T10:10:00Z"}},
+    )  # fmt: skip
+
+    ada = shopspot.one("contacts", "shopify_tags", "shopify_accepts_marketing")
+    assert ada["shopify_tags"] == "gifts"
+    assert ada["shopify_accepts_marketing"] == "true"
+
+
+@pytest.mark.parametrize("version", ["2024-01", "2024-10"])
+def test_older_api_versions_sync_too(shopspot: Shopspot, version: str) -> None:
+    folder = ROOT / "tests" / "fixtures" / "payloads" / version
+    for path in sorted(folder.glob("*.json")):
+        topic = path.name.split("__")[0].removesuffix(".json").replace("-", "/")
+        shopspot.send(topic, json.loads(path.read_text()))
+
+    assert shopspot.dead_letters.list() == []
+    assert shopspot.records("contacts", "email")
+    assert shopspot.records("deals", "dealname")

@@ -1,0 +1,105 @@
+"""P1-P3: products and their variants, through signed webhooks into the HubSpot sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Shopspot
+from tests.support.shopify import MUG_LINE, order, product
+
+pytestmark = pytest.mark.integration
+
+PRODUCT_FIELDS = (
+    "name", "description", "price", "hs_sku", "hs_images", "shopify_handle",
+    "shopify_created_at", "shopify_product_type", "shopify_published_at",
+    "shopify_published_scope", "shopify_tags", "shopify_vendor", "shopify_images",
+    "shopify_product_id", "shopify_variant_id", "shopify_variant_title",
+    "shopify_product_key", "shopify_shop_domain",
+)  # fmt: skip
+
+SIZES = [
+    (8_100_000_000_000_011, "Small", "20.00", "MUG-S"),
+    (8_100_000_000_000_012, "Large", "30.00", "MUG-L"),
+    (8_100_000_000_000_013, "Huge", "45.50", None),
+]
+
+
+def test_p1_a_product_syncs_with_its_fields(shopspot: Shopspot) -> None:
+    shopspot.send("products/create", product())
+
+    mug = shopspot.one("products", *PRODUCT_FIELDS)
+    assert mug["name"] == "Analytical Mug"
+    assert mug["description"] == "<p>Holds <strong>tea</strong> and numbers.</p>"
+    assert mug["price"] == "25.00" or float(mug["price"]) == 25.0
+    assert mug["hs_sku"] == "MUG-1"
+    assert mug["shopify_handle"] == "analytical-mug"
+    assert mug["shopify_product_type"] == "Mugs"
+    assert mug["shopify_vendor"] == "Babbage & Co"
+    assert mug["shopify_tags"] == "kitchen, gifts"
+    assert mug["shopify_published_scope"] == "global"
+    assert mug["shopify_images"] == "https://cdn.example.com/mug.jpg"
+    assert mug["hs_images"] == "https://cdn.example.com/mug.jpg"
+    assert mug["shopify_created_at"] == "2026-11-02T09:00:00.000Z"
+    assert mug["shopify_published_at"] == "2026-11-02T09:01:00.000Z"
+    assert mug["shopify_product_id"] == "8000000000000001"
+    assert mug["shopify_shop_domain"] == "test-shop.myshopify.com"
+
+
+def test_p2_deleting_a_product_archives_it(shopspot: Shopspot) -> None:
+    shopspot.send("products/create", product(variants=SIZES))
+    shopspot.send("products/delete", {"id": 8_000_000_000_000_001})
+
+    assert shopspot.records("products") == []
+    assert shopspot.hubspot.stats()["objects"]["products"]["archived"] == 3
+
+
+def test_p3_each_variant_is_a_product_named_after_it(shopspot: Shopspot) -> None:
+    shopspot.send("products/create", product(variants=SIZES))
+
+    variants = sorted(
+        shopspot.records("products", "name", "price", "hs_sku", "shopify_variant_title",
+                         "shopify_product_key"),
+        key=lambda p: p["shopify_product_key"],
+    )  # fmt: skip
+    assert [v["name"] for v in variants] == [
+        "Analytical Mug - Small",
+        "Analytical Mug - Large",
+        "Analytical Mug - Huge",
+    ]
+    assert [float(v["price"]) for v in variants] == [20.0, 30.0, 45.5]
+    assert [v.get("hs_sku") for v in variants] == ["MUG-S", "MUG-L", None]
+    assert variants[0]["shopify_product_key"] == (
+        "test-shop.myshopify.com:8000000000000001:8100000000000011"
+    )
+
+
+def test_p3_a_removed_variant_archives_its_product(shopspot: Shopspot) -> None:
+    shopspot.send("products/create", product(variants=SIZES))
+    shopspot.send("products/update", product(variants=SIZES[:2], minute=5))
+
+    names = sorted(p["name"] for p in shopspot.records("products", "name"))
+    assert names == ["Analytical Mug - Large", "Analytical Mug - Small"]
+
+
+def test_p3_order_line_items_point_at_the_variant_product(shopspot: Shopspot) -> None:
+    shopspot.send("products/create", product(variants=SIZES))
+    large = (9_000_000_000_000_002, 8_000_000_000_000_001, SIZES[1][0], "Analytical Mug", 1,
+             "30.00")  # fmt: skip
+    shopspot.send("orders/create", order(lines=[large]))
+
+    (item,) = shopspot.records("line_items", "hs_product_id", "description", "name")
+    by_id = {p["id"]: p for p in shopspot.records("products", "name")}
+    assert by_id[item["hs_product_id"]]["name"] == "Analytical Mug - Large"
+    assert item["description"] == "Holds tea and numbers."
+
+
+def test_a_line_for_a_product_not_synced_yet_gets_its_product_then_the_full_one(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("orders/create", order(lines=[MUG_LINE]))
+    shopspot.send("products/create", product())
+
+    (mug,) = shopspot.records("products", "name", "shopify_vendor")
+    (item,) = shopspot.records("line_items", "hs_product_id")
+    assert item["hs_product_id"] == mug["id"]
+    assert mug["shopify_vendor"] == "Babbage & Co"
