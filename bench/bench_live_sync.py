@@ -1,0 +1,146 @@
+"""HubSpot calls per synced order: a burst of orders against single orders.
+
+A real receiver, a real worker and Redis, and the HubSpot sandbox in its own process with
+HubSpot's default limit (100 per 10 s). First a burst of signed `orders/create` webhooks
+(every order with its own buyer and a product of its own); then single orders, each sent
+a second after the previous one is in HubSpot, timing webhook-to-visible-in-HubSpot. Calls are
+counted by the sandbox; set-up calls are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shopspot.localredis import LocalRedis
+from tests.support.deliveries import delivery
+from tests.support.env import service_env
+from tests.support.processes import start_receiver, start_worker, wait_for
+from tests.support.shopify import order
+
+BURST = 1000
+SINGLES = 20
+
+
+def _order(n: int) -> dict[str, Any]:
+    line = (9_100_000_000_000_000 + n, 8_000_000_000_100_000 + n, 8_100_000_000_100_000 + n,
+            f"Item {n}", 1, "12.00")  # fmt: skip
+    return order(order_id=6_100_000_000_000_000 + n, email=f"buyer{n}@example.com", lines=[line])
+
+
+def _calls(stats: dict[str, Any]) -> int:
+    return sum(
+        count
+        for endpoint, count in stats["by_endpoint"].items()
+        if ("/crm/v3/objects/" in endpoint or "/crm/v4/" in endpoint)
+        and not endpoint.endswith("/search")  # the benchmark's own polling
+    )
+
+
+def _deals(api: httpx.Client) -> int:
+    body = {"filterGroups": [{"filters": [{"propertyName": "ecomm_synced", "operator": "EQ",
+                                           "value": "true"}]}], "limit": 1}  # fmt: skip
+    answer = api.post("/crm/v3/objects/deals/search", json=body)
+    return int(answer.json().get("total", 0)) if answer.status_code == 200 else -1
+
+
+def run() -> dict[str, Any]:
+    from bench.bench_hubspot_sandbox import TOKEN
+
+    sandbox, port = _start_sandbox_limited()
+    hubspot = f"http://127.0.0.1:{port}"
+    control = httpx.Client(base_url=hubspot, timeout=30)
+    api = httpx.Client(base_url=hubspot, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    processes = []
+    try:
+        with tempfile.TemporaryDirectory() as folder, LocalRedis(Path(folder) / "r") as server:
+            env = service_env(server.url, HUBSPOT_BASE_URL=hubspot, HUBSPOT_ACCESS_TOKEN=TOKEN)
+            for name in list(env):  # production delivery bounds, not the tests' short ones
+                if name.startswith(("BROKER_", "TASK_")):
+                    del env[name]
+            receiver, url = start_receiver(env, Path(folder))
+            worker = start_worker(env, Path(folder))
+            processes += [receiver, worker]
+
+            def post(n: int) -> None:
+                body, headers = delivery("orders/create", _order(n))
+                httpx.post(f"{url}/webhooks/shopify", content=body, headers=headers, timeout=30)
+
+            post(-1)  # the worker sets the portal up on its first write
+            wait_for(lambda: _deals(api) == 1, timeout=120, message="set-up")
+            before = _calls(control.get("/_sandbox/stats").json())
+            started = time.perf_counter()
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(post, range(BURST)))
+            accepted = time.perf_counter() - started
+            wait_for(lambda: _deals(api) == BURST + 1, timeout=600, message="the burst")
+            burst_seconds = time.perf_counter() - started
+            burst_calls = _calls(control.get("/_sandbox/stats").json()) - before
+
+            latencies = []
+            time.sleep(10)  # a quiet window after the burst: each single order is alone
+            before = _calls(control.get("/_sandbox/stats").json())
+            for n in range(BURST, BURST + SINGLES):
+                time.sleep(1)
+                sent = time.perf_counter()
+                post(n)
+                wait_for(lambda n=n: _deals(api) == n + 2, timeout=60, message="a single order")
+                latencies.append(time.perf_counter() - sent)
+            single_calls = _calls(control.get("/_sandbox/stats").json()) - before
+            rate_limited = control.get("/_sandbox/stats").json()["rate_limited"]
+    finally:
+        for process in processes:
+            process.stop()
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+    quantiles = statistics.quantiles(latencies, n=20)
+    return {
+        "burst_orders": BURST,
+        "burst_hubspot_calls": burst_calls,
+        "burst_calls_per_order": round(burst_calls / BURST, 3),
+        "burst_seconds_to_accept_all_webhooks": round(accepted, 2),
+        "burst_seconds_until_all_in_hubspot": round(burst_seconds, 1),
+        "single_orders": SINGLES,
+        "single_calls_per_order": round(single_calls / SINGLES, 2),
+        "ratio_single_to_burst_calls_per_order": round(
+            (single_calls / SINGLES) / (burst_calls / BURST), 1
+        ),
+        "single_webhook_to_hubspot_p50_seconds": round(statistics.median(latencies), 2),
+        "single_webhook_to_hubspot_p95_seconds": round(quantiles[18], 2),
+        "hubspot_429s": sum(rate_limited.values()),
+        "hubspot_limit": "100 per 10 s (HubSpot's Free/Starter default)",
+    }
+
+
+def _start_sandbox_limited() -> tuple[Any, int]:
+    """The sandbox with HubSpot's default limits (the shared one raises them)."""
+    import subprocess
+
+    from bench.bench_hubspot_sandbox import _READY, _REPO, TOKEN
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox.hubspot", "--port", "0", "--token", TOKEN,
+         "--search-per-second", "1000"],
+        cwd=_REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    line = process.stdout.readline().strip() if process.stdout is not None else ""
+    if not line.startswith(_READY):
+        process.kill()
+        raise RuntimeError(f"the sandbox did not start: {line!r}")
+    return process, int(line.removeprefix(_READY))
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
