@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -10,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from shopspot import logs
+from shopspot.deadletters import DeadLetter, DeadLetterStore
 from shopspot.settings import Settings, SettingsError, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -142,3 +145,118 @@ def sweep() -> None:
     click.echo(
         f"{queued} checkouts due; {result.synced} deal writes, {result.dead_lettered} failed"
     )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_clear_errors
+def status(as_json: bool) -> None:
+    """Queues, last success and error, dead letters, HubSpot budget and the sweep."""
+    from shopspot.runtime import Runtime
+    from shopspot.status import collect, render
+
+    report = collect(Runtime(_settings()))
+    click.echo(json.dumps(report, indent=2) if as_json else render(report))
+
+
+@main.group()
+def dlq() -> None:
+    """Dead letters: events that could not be synced, with the reason."""
+
+
+@dlq.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@_clear_errors
+def dlq_list(as_json: bool) -> None:
+    """Every dead letter, oldest first."""
+    letters = _dead_letters().list()
+    if as_json:
+        click.echo(json.dumps([_letter_summary(letter) for letter in letters], indent=2))
+        return
+    if not letters:
+        click.echo("no dead letters")
+    for letter in letters:
+        s = _letter_summary(letter)
+        click.echo(f"{s['id']}  {s['failed_at']}  {s['shop']}  {s['topic']}  {s['reason']}")
+
+
+@dlq.command("show")
+@click.argument("letter_id")
+@_clear_errors
+def dlq_show(letter_id: str) -> None:
+    """One dead letter with its event's headers and payload."""
+    letter = _dead_letters().get(letter_id)
+    if letter is None:
+        raise click.ClickException(f"no dead letter {letter_id}")
+    click.echo(json.dumps(letter.model_dump(mode="json"), indent=2))
+
+
+@dlq.command("replay")
+@click.argument("letter_id", required=False)
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
+@_clear_errors
+def dlq_replay(letter_id: str | None, replay_all: bool) -> None:
+    """Send dead letters to their task again; each is dropped once it is queued."""
+    from shopspot.topics import kind_of
+    from worker.app import app
+    from worker.enqueue import CeleryPublisher
+
+    store = _dead_letters()
+    if replay_all == bool(letter_id):
+        raise click.UsageError("give one dead letter id, or --all")
+    letters = store.list() if replay_all else [store.get(str(letter_id))]
+    publisher = CeleryPublisher(app)
+    replayed = 0
+    for letter in letters:
+        if letter is None:
+            raise click.ClickException(f"no dead letter {letter_id}")
+        kind = kind_of(letter.event.topic)
+        if kind is None:
+            raise click.ClickException(f"{letter.id}: Shopspot no longer handles its topic")
+        publisher.publish(kind, letter.event)
+        store.drop(letter.id)
+        replayed += 1
+    click.echo(f"replayed {replayed} dead letter{'s' if replayed != 1 else ''}")
+
+
+@dlq.command("drop")
+@click.argument("letter_id")
+@_clear_errors
+def dlq_drop(letter_id: str) -> None:
+    """Forget a dead letter for good."""
+    if not _dead_letters().drop(letter_id):
+        raise click.ClickException(f"no dead letter {letter_id}")
+    click.echo(f"dropped {letter_id}")
+
+
+def _dead_letters() -> DeadLetterStore:
+    from shopspot.redisconn import connect
+
+    return DeadLetterStore(connect(_settings().redis_url))
+
+
+def _letter_summary(letter: DeadLetter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "failed_at": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(letter.failed_at)),
+        "shop": letter.event.shop,
+        "topic": letter.event.topic,
+        "event_id": letter.event.event_id or letter.event.webhook_id,
+        "reason": letter.reason,
+        "attempts": letter.attempts,
+    }
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--port", default=5555, show_default=True, type=int)
+@click.argument("flower_args", nargs=-1, type=click.UNPROCESSED)
+@_clear_errors
+def flower(port: int, flower_args: tuple[str, ...]) -> None:
+    """Run Flower on the worker's events (basic auth from FLOWER_BASIC_AUTH)."""
+    from worker.app import app
+
+    settings = _settings()
+    argv = ["flower", f"--port={port}"]
+    if settings.flower_basic_auth is not None:
+        argv.append(f"--basic-auth={settings.flower_basic_auth.get_secret_value()}")
+    app.start([*argv, *flower_args])

@@ -49,10 +49,11 @@ class Runtime:
         token = self.settings.require_hubspot_token().get_secret_value()
         # One budget per HubSpot app token: HubSpot's burst limit is per app.
         account = hashlib.sha256(token.encode()).hexdigest()[:16]
+        self._limiter = RateLimiter(self.redis, account)
         return HubSpotClient(
             self.settings.hubspot_base_url,
             token,
-            RateLimiter(self.redis, account),
+            self._limiter,
             ClientPolicy(
                 rate_limit=self.settings.hubspot_rate_limit_per_10s,
                 window_seconds=self.settings.hubspot_rate_window_seconds,
@@ -60,6 +61,10 @@ class Runtime:
                 headroom=self.settings.hubspot_rate_headroom,
             ),
         )
+
+    def hubspot_calls_today(self) -> int:
+        calls, _ = self.hubspot.policy.budgets()
+        return self._limiter.used_today(calls)
 
     def portal(self) -> portal.PortalSetup:
         found = portal.load(self.redis)

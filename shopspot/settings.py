@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     # between claiming and enqueueing blocks Shopify's retries for at most this long.
     webhook_claim_seconds: float = Field(30.0, gt=0)
 
+    # "user:password" for Flower's basic auth: without it, anyone who reaches Flower's port
+    # sees the tasks (and can revoke them).
+    flower_basic_auth: SecretStr | None = None
+
     log_format: str = Field("text", pattern="^(text|json)$")
     log_level: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 

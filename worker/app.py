@@ -23,6 +23,9 @@ TASK_MODULES = [
 app = Celery("shopspot", include=TASK_MODULES)
 
 
-@app.on_configure.connect
-def _configure(sender: Celery, **_: Any) -> None:
-    sender.conf.update(celery_config(load_settings()))
+def _configuration() -> dict[str, Any]:
+    return celery_config(load_settings())
+
+
+# Celery evaluates lazy defaults once, when its configuration is first read.
+app.add_defaults(_configuration)
