@@ -6,6 +6,8 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -112,15 +114,18 @@ def sandbox_hubspot(args: tuple[str, ...]) -> None:
 @main.command()
 @_clear_errors
 def setup() -> None:
-    """Create (idempotently) what Shopspot writes into in HubSpot, and say what was there."""
+    """Create (idempotently) what Shopspot writes into in HubSpot, each store's webhooks and
+    tracking code in Shopify, and say what was there and what is left to do by hand."""
     from shopspot import portal
+    from shopspot.errors import PermanentError, TransientError
     from shopspot.hubspot.schema import SetupReport
     from shopspot.runtime import Runtime
+    from shopspot.shopify_setup import set_up_store
 
     runtime = Runtime(_settings())
     report = SetupReport()
     found = portal.set_up_hubspot(runtime.hubspot, report)
-    portal.save(runtime.redis, found)
+    portal.save(runtime.redis, runtime.account, found)
     for what in report.created:
         click.echo(f"created   {what}")
     for what in report.existing:
@@ -129,6 +134,37 @@ def setup() -> None:
         f"HubSpot portal {found.portal_id}: {len(report.created)} created, "
         f"{len(report.existing)} already there"
     )
+    stores = runtime.settings.stores
+    if not stores:
+        return
+    shopify = SetupReport()
+    failed: list[str] = []
+    for store in stores.values():
+        if store.access_token is None:
+            shopify.to_do(
+                f"{store.domain}: no Shopify access token, so its webhooks and tracking code "
+                "were not set up"
+            )
+            continue
+        try:
+            set_up_store(store, runtime.settings.public_url, found.portal_id, shopify)
+        except (PermanentError, TransientError) as exc:
+            # One store's refusal must not hide what was done for the others.
+            click.echo(f"failed    {store.domain}: {exc}", err=True)
+            failed.append(store.domain)
+    for what in shopify.created:
+        click.echo(f"created   {what}")
+    for what in shopify.existing:
+        click.echo(f"existing  {what}")
+    for what in shopify.manual:
+        click.echo(f"to do     {what}")
+    click.echo(
+        f"Shopify ({len(stores)} store{'s' if len(stores) != 1 else ''}): "
+        f"{len(shopify.created)} created, {len(shopify.existing)} already there, "
+        f"{len(shopify.manual)} to do by hand"
+    )
+    if failed:
+        raise click.ClickException(f"Shopify set-up failed for {', '.join(failed)}")
 
 
 @main.command()
@@ -260,3 +296,34 @@ def flower(port: int, flower_args: tuple[str, ...]) -> None:
     if settings.flower_basic_auth is not None:
         argv.append(f"--basic-auth={settings.flower_basic_auth.get_secret_value()}")
     app.start([*argv, *flower_args])
+
+
+@main.command()
+@click.option("--shop", "shops", multiple=True, help="Only this store (repeatable).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only objects updated since (UTC).",
+)
+@click.option("--json", "as_json", is_flag=True, help="A JSON summary, no progress bars.")
+@_clear_errors
+def backfill(shops: tuple[str, ...], since: datetime | None, as_json: bool) -> None:
+    """Import what is already in the stores (S2); resumes where an interrupted run stopped."""
+    from shopspot.backfill.display import TerminalProgress, summary
+    from shopspot.backfill.runner import Importer, Progress
+    from shopspot.runtime import Runtime
+
+    settings = _settings()
+    stores = settings.require_stores()
+    unknown = [shop for shop in shops if shop.lower() not in stores]
+    if unknown:
+        raise click.UsageError(f"not a configured store: {', '.join(unknown)}")
+    chosen = [stores[shop.lower()] for shop in shops] or list(stores.values())
+    runtime = Runtime(settings, origin="initial_import")
+    progress = Progress() if as_json else TerminalProgress()
+    when = since.replace(tzinfo=UTC) if since else None
+    results = [Importer(runtime, store, progress, since=when).run() for store in chosen]
+    if as_json:
+        click.echo(json.dumps([asdict(result) for result in results], indent=2))
+    else:
+        click.echo(summary(results))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import redis
@@ -107,16 +107,32 @@ class Item:
     group: str  # what must not be written twice at once: one HubSpot record family
     version: int  # Shopify's updated_at in ms, or FINAL for a deletion
     data: dict[str, Any]
+    origin: str = "live"  # how Shopspot came to know it: "live" or "initial_import" (C8)
+
+    def with_origin(self, origin: str) -> Item:
+        return replace(self, origin=origin)
 
     def dump(self) -> str:
         return json.dumps(
-            {"key": self.key, "group": self.group, "version": self.version, "data": self.data}
+            {
+                "key": self.key,
+                "group": self.group,
+                "version": self.version,
+                "data": self.data,
+                "origin": self.origin,
+            }
         )
 
     @classmethod
     def load(cls, raw: bytes | str) -> Item:
         entry = json.loads(raw)
-        return cls(entry["key"], entry["group"], int(entry["version"]), entry["data"])
+        return cls(
+            entry["key"],
+            entry["group"],
+            int(entry["version"]),
+            entry["data"],
+            entry.get("origin", "live"),
+        )
 
 
 class PendingBuffer:

@@ -24,7 +24,8 @@ from shopspot.hubspot.schema import (
 )
 from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE, PROPERTIES, PROPERTY_GROUP
 
-KEY = "shopspot:portal"
+# Per HubSpot app token: another token may mean another portal, which needs its own set-up.
+KEY_PREFIX = "shopspot:portal:"
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,9 @@ def set_up_hubspot(client: HubSpotClient, report: SetupReport) -> PortalSetup:
     )
 
 
-def save(client: redis.Redis, setup: PortalSetup) -> None:
+def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:
     client.set(
-        KEY,
+        KEY_PREFIX + account,
         json.dumps(
             {
                 "portal_id": setup.portal_id,
@@ -69,8 +70,8 @@ def save(client: redis.Redis, setup: PortalSetup) -> None:
     )
 
 
-def load(client: redis.Redis) -> PortalSetup | None:
-    raw = cast(bytes | None, client.get(KEY))
+def load(client: redis.Redis, account: str) -> PortalSetup | None:
+    raw = cast(bytes | None, client.get(KEY_PREFIX + account))
     if raw is None:
         return None
     data = json.loads(raw)

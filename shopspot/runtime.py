@@ -45,11 +45,16 @@ class Runtime:
         }
 
     @cached_property
+    def account(self) -> str:
+        """Who Shopspot writes for in HubSpot: a digest of the app token, never the token."""
+        token = self.settings.require_hubspot_token().get_secret_value()
+        return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+    @cached_property
     def hubspot(self) -> HubSpotClient:
         token = self.settings.require_hubspot_token().get_secret_value()
         # One budget per HubSpot app token: HubSpot's burst limit is per app.
-        account = hashlib.sha256(token.encode()).hexdigest()[:16]
-        self._limiter = RateLimiter(self.redis, account)
+        self._limiter = RateLimiter(self.redis, self.account)
         return HubSpotClient(
             self.settings.hubspot_base_url,
             token,
@@ -67,11 +72,11 @@ class Runtime:
         return self._limiter.used_today(calls)
 
     def portal(self) -> portal.PortalSetup:
-        found = portal.load(self.redis)
+        found = portal.load(self.redis, self.account)
         if found is None:
             log.warning("HubSpot set-up not found; running it now (shopspot setup does this)")
             found = portal.set_up_hubspot(self.hubspot, SetupReport())
-            portal.save(self.redis, found)
+            portal.save(self.redis, self.account, found)
         return found
 
     @cached_property

@@ -65,6 +65,7 @@ class HubSpotClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.policy = policy or ClientPolicy()
+        self.calls = 0  # HTTP requests sent by this client, for reports
         self._limiter = limiter
         self._calls, self._search = self.policy.budgets()
         self._http = httpx.Client(
@@ -106,6 +107,7 @@ class HubSpotClient:
         while True:
             attempt += 1
             self._take_slot(budget, deadline)
+            self.calls += 1
             try:
                 response = self._http.request(method, path, json=json, params=params)
             except httpx.TransportError as exc:

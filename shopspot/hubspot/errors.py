@@ -13,6 +13,7 @@ from typing import Any
 from shopspot.errors import PermanentError, RetryAfter, TransientError
 
 _EXISTING_ID = re.compile(r"Existing ID: (\d+)")
+_MISSING_PROPERTY = re.compile(r'Property "([\w.-]+)" does not exist')
 
 
 class HubSpotError(Exception):
@@ -103,6 +104,8 @@ def _problems(body: dict[str, Any]) -> dict[str, str]:
         for name in names if isinstance(names, list) else [names]:
             problems[str(name)] = str(error.get("code") or "INVALID")
     message = str(body.get("message") or "")
+    for name in _MISSING_PROPERTY.findall(message):
+        problems.setdefault(name, "PROPERTY_DOESNT_EXIST")
     start = message.find("[")
     if start >= 0:
         try:

@@ -19,9 +19,14 @@ from shopspot.mapping.datamodel import PipelineDefinition, PropertyDefinition, P
 class SetupReport:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
+    # What set-up cannot do through an API and the merchant must do by hand.
+    manual: list[str] = field(default_factory=list)
 
     def note(self, what: str, created: bool) -> None:
         (self.created if created else self.existing).append(what)
+
+    def to_do(self, what: str) -> None:
+        self.manual.append(what)
 
 
 @dataclass(frozen=True)

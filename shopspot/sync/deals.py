@@ -21,7 +21,7 @@ from shopspot.mapping.values import key, shop_domain, timestamp
 from shopspot.shopify.models import Checkout, CheckoutDeleted, Order
 from shopspot.sync.contacts import write_contacts
 from shopspot.sync.context import SyncContext
-from shopspot.sync.memory import DealMemory
+from shopspot.sync.memory import DealMemory, Memory
 from shopspot.sync.products import product_ids_for_lines
 
 DEALS = "deals"
@@ -32,24 +32,48 @@ LINE_KEY = "shopify_line_item_key"
 Sale = Order | Checkout
 
 
+def resolve_deal_keys(memory: Memory, shop: str, sales: Sequence[Sale]) -> list[str]:
+    """The deal each sale belongs to: the one Shopspot already wrote it to, if any.
+
+    An order imported through GraphQL (which has no checkout token) is keyed by its id;
+    when its webhook later names the checkout token, it must still find that deal, and so
+    must a late update of that checkout.
+    """
+    domain = shop_domain(shop)
+    aliases = [_alias(domain, sale) for sale in sales]
+    known = memory.deal_keys(aliases)
+    return [
+        known.get(alias, deal_key(shop, sale)) for alias, sale in zip(aliases, sales, strict=True)
+    ]
+
+
+def _alias(domain: str, sale: Sale) -> str:
+    if isinstance(sale, Order):
+        return key(domain, "order", sale.id)
+    return key(domain, "token", sale.token)
+
+
 def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     """Upsert the deals of these orders and checkouts (at most one per deal key)."""
-    memos = ctx.memory.deals(deal_key(shop, sale) for sale in sales)
+    dkeys = dict(zip(map(id, sales), resolve_deal_keys(ctx.memory, shop, sales), strict=True))
+    memos = ctx.memory.deals(dkeys.values())
     stage_ids = ctx.pipeline.stage_ids
     deals: dict[str, dict[str, str]] = {}
     for sale in sales:
-        dkey = deal_key(shop, sale)
+        dkey = dkeys[id(sale)]
         current = _stage(memos[dkey].stage)
         props = deal_properties(
             shop, sale, pipeline_id=ctx.pipeline.id, stage_ids=stage_ids, current_stage=current
         )
+        if props:
+            props["shopify_deal_key"] = dkey
         if props.get("deal_currency_code") not in ctx.currencies:
             # HubSpot refuses a currency the portal has not enabled; the deal keeps the
             # Shopify currency in shopify_currency, and the README says how to enable it.
             props.pop("deal_currency_code", None)
         if props:  # a checkout arriving after its order changes nothing (D7)
             deals[dkey] = props
-    written = [sale for sale in sales if deal_key(shop, sale) in deals]
+    written = [sale for sale in sales if dkeys[id(sale)] in deals]
     if not written:
         return
 
@@ -63,7 +87,7 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     product_ids = product_ids_for_lines(ctx, shop, lines)
     bodies = ctx.memory.product_bodies(shop, {line.product_id for line in lines if line.product_id})
     line_records: dict[str, list[dict[str, str]]] = {
-        deal_key(shop, sale): line_item_properties(
+        dkeys[id(sale)]: line_item_properties(
             shop, sale, hs_product_ids=product_ids, product_bodies=bodies
         )
         for sale in written
@@ -79,7 +103,7 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     done: list[str] = []
     aliases: dict[str, str] = {}
     for sale in written:
-        dkey = deal_key(shop, sale)
+        dkey = dkeys[id(sale)]
         deal_id = deal_ids[dkey]
         email = contact_email(buyer_contact_properties(shop, sale, sync_origin=None).get("email"))
         if email and email in contact_ids:
@@ -99,6 +123,8 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
                 due[dkey] = sale.created_at.timestamp() + ctx.abandon_after_seconds
         else:
             aliases[key(shop_domain(shop), "order", sale.id)] = dkey
+            if sale.checkout_token:
+                aliases[key(shop_domain(shop), "token", sale.checkout_token)] = dkey
             done.append(dkey)
 
     crm.associate(ctx.client, DEALS, "contacts", crm.DEAL_TO_CONTACT, contact_pairs)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import cast
 
 from shopspot.events import WebhookEvent
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import (
+    SyncOrigin,
     consent_properties,
     contact_email,
     contact_properties,
@@ -21,7 +24,6 @@ from shopspot.mapping.contacts import (
     purchase_facts_properties,
     tag_change_properties,
 )
-from shopspot.mapping.deals import deal_key
 from shopspot.mapping.values import key, shop_domain
 from shopspot.pending import FINAL, Item
 from shopspot.shopify import parse_payload
@@ -77,10 +79,14 @@ def item_for(event: WebhookEvent, model: ShopifyModel, memory: Memory) -> tuple[
             group = key("product", shop, model.id)
             return PRODUCTS, item("product", model.id, group, _ms(model.updated_at))
         case Order():
-            return DEALS, item("order", model.id, deal_key(shop, model), _ms(model.updated_at))
+            (group,) = deals.resolve_deal_keys(memory, shop, [model])
+            return DEALS, item("order", model.id, group, _ms(model.updated_at))
         case Checkout():
             return DEALS, item(
-                "checkout", model.token, deal_key(shop, model), _ms(model.updated_at)
+                "checkout",
+                model.token,
+                deals.resolve_deal_keys(memory, shop, [model])[0],
+                _ms(model.updated_at),
             )
         case CheckoutDeleted():
             ident = model.id or model.token or model.cart_token or ""
@@ -102,7 +108,15 @@ def abandon_item(deal: str, now: float) -> Item:
 
 
 def apply(ctx: SyncContext, buffer: str, items: Sequence[Item]) -> None:
-    """Write a batch of items of one buffer to HubSpot."""
+    """Write a batch of items of one buffer to HubSpot, each under its own origin (C8)."""
+    origins: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        origins[item.origin].append(item)
+    for origin, same in origins.items():
+        _apply(replace(ctx, origin=cast(SyncOrigin, origin)), buffer, same)
+
+
+def _apply(ctx: SyncContext, buffer: str, items: Sequence[Item]) -> None:
     by_shop: dict[str, list[tuple[Item, ShopifyModel]]] = defaultdict(list)
     abandoned: list[str] = []
     for item in items:

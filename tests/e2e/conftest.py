@@ -67,8 +67,10 @@ class Shopspot:
     def reset(self) -> None:
         self.settle()
         self.hubspot.control.post("/_sandbox/reset", json={"keep_schema": True})
-        keep = {b"shopspot:portal"}
-        names = [n for n in self.redis.scan_iter(match="shopspot:*") if n not in keep]
+        names = [
+            n for n in self.redis.scan_iter(match="shopspot:*")
+            if not n.startswith(b"shopspot:portal:")
+        ]  # fmt: skip
         if names:
             self.redis.delete(*names)
 

@@ -1,0 +1,99 @@
+"""The GraphQL documents the import and reconciliation send (validated against Shopify's
+published Admin schema by the tests). `*_BULK` are the inner queries of bulk operations;
+`*_QUERY` page through the same fields for reconciliation."""
+
+from __future__ import annotations
+
+_ADDRESS = "address1 address2 city province country zip phone firstName lastName"
+_MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }"
+
+_CUSTOMER = f"""
+  id firstName lastName email phone note tags taxExempt verifiedEmail createdAt updatedAt
+  numberOfOrders amountSpent {{ amount currencyCode }}
+  emailMarketingConsent {{ marketingState marketingOptInLevel consentUpdatedAt }}
+  defaultAddress {{ {_ADDRESS} }}
+"""
+
+_PRODUCT = """
+  id title handle descriptionHtml productType vendor tags status createdAt updatedAt publishedAt
+"""
+
+_VARIANT = "id title sku price"
+
+_LINE = "id title variantTitle sku quantity product { id } variant { id }"
+
+_ORDER = f"""
+  id name email phone note createdAt updatedAt processedAt cancelledAt cancelReason
+  currencyCode presentmentCurrencyCode displayFinancialStatus displayFulfillmentStatus
+  customerAcceptsMarketing taxesIncluded totalWeight sourceName landingPageUrl referrerUrl test
+  subtotalPriceSet {{ {_MONEY} }} totalDiscountsSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }}
+  totalPriceSet {{ {_MONEY} }} currentTotalPriceSet {{ {_MONEY} }}
+  billingAddress {{ {_ADDRESS} }}
+  customer {{ {_CUSTOMER} }}
+"""
+
+_CHECKOUT = f"""
+  id abandonedCheckoutUrl completedAt createdAt updatedAt note taxesIncluded
+  subtotalPriceSet {{ {_MONEY} }} totalDiscountSet {{ {_MONEY} }}
+  totalLineItemsPriceSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }} totalPriceSet {{ {_MONEY} }}
+  billingAddress {{ {_ADDRESS} }}
+  customer {{ {_CUSTOMER} }}
+"""
+
+_CHECKOUT_LINE = f"""
+  id title variantTitle sku quantity product {{ id }} variant {{ id }}
+  originalUnitPriceSet {{ {_MONEY} }}
+"""
+
+_ORDER_LINE = f"{_LINE} originalUnitPriceSet {{ {_MONEY} }}"
+
+
+def _filter(query: str | None) -> str:
+    return "" if not query else f'(query: "{query}")'
+
+
+def products_bulk(query: str | None = None) -> str:
+    return f"""{{ products{_filter(query)} {{ edges {{ node {{ {_PRODUCT}
+      variants {{ edges {{ node {{ {_VARIANT} }} }} }}
+      images {{ edges {{ node {{ url }} }} }}
+    }} }} }} }}"""
+
+
+def customers_bulk(query: str | None = None) -> str:
+    return f"{{ customers{_filter(query)} {{ edges {{ node {{ {_CUSTOMER} }} }} }} }}"
+
+
+def orders_bulk(query: str | None = None) -> str:
+    return f"""{{ orders{_filter(query)} {{ edges {{ node {{ {_ORDER}
+      lineItems {{ edges {{ node {{ {_ORDER_LINE} }} }} }}
+    }} }} }} }}"""
+
+
+def checkouts_bulk(query: str | None = None) -> str:
+    return f"""{{ abandonedCheckouts{_filter(query)} {{ edges {{ node {{ {_CHECKOUT}
+      lineItems {{ edges {{ node {{ {_CHECKOUT_LINE} }} }} }}
+    }} }} }} }}"""
+
+
+# The documents as the tests validate them (with a filter, the shape reconciliation uses).
+PRODUCTS_BULK = products_bulk("updated_at:>'2026-01-01T00:00:00Z'")
+CUSTOMERS_BULK = customers_bulk()
+ORDERS_BULK = orders_bulk()
+CHECKOUTS_BULK = checkouts_bulk("status:open")
+
+RUN_MUTATION = """
+mutation RunBulk($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+OPERATION_QUERY = """
+query Operation($id: ID!) {
+  node(id: $id) {
+    ... on BulkOperation { id status errorCode objectCount rootObjectCount url }
+  }
+}
+"""
