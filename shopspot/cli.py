@@ -327,3 +327,25 @@ def backfill(shops: tuple[str, ...], since: datetime | None, as_json: bool) -> N
         click.echo(json.dumps([asdict(result) for result in results], indent=2))
     else:
         click.echo(summary(results))
+
+
+@main.command()
+@_clear_errors
+def reconcile() -> None:
+    """Sync what changed in Shopify since the last run, now (W6), and re-create missing
+    webhook subscriptions."""
+    from shopspot.backfill.reconcile import reconcile_store
+    from shopspot.runtime import Runtime
+
+    runtime = Runtime(_settings())
+    for store in runtime.settings.require_stores().values():
+        if store.access_token is None:
+            click.echo(f"{store.domain}: no Shopify access token, skipped")
+            continue
+        result = reconcile_store(runtime, store)
+        click.echo(
+            f"{store.domain}: {result.changed} changed since "
+            f"{result.since:%Y-%m-%d %H:%M:%S} UTC, {result.written} written, "
+            f"{result.products_deleted} deleted products archived, "
+            f"{len(result.subscriptions_created)} webhook subscriptions re-created"
+        )

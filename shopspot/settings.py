@@ -98,6 +98,7 @@ class Settings(BaseSettings):
 
     checkout_abandon_after_seconds: int = Field(86_400, gt=0)
     sweep_interval_seconds: float = Field(300.0, gt=0)
+    reconcile_interval_seconds: float = Field(900.0, gt=0)
     public_url: str | None = None
     # C5: the native integration never takes the phone from the default address.
     phone_from_address: bool = False

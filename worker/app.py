@@ -18,6 +18,7 @@ TASK_MODULES = [
     "tasks.privacy",
     "tasks.flush",
     "tasks.sweep",
+    "tasks.reconcile",
 ]
 
 app = Celery("shopspot", include=TASK_MODULES)

@@ -14,7 +14,15 @@ from kombu.entity import Queue
 
 from shopspot.settings import Settings
 from shopspot.topics import Kind
-from worker.routing import ALL_QUEUES, SWEEP_QUEUE, SWEEP_TASK, TICK_TASK, queue_name, task_name
+from worker.routing import (
+    ALL_QUEUES,
+    RECONCILE_TASK,
+    SWEEP_QUEUE,
+    SWEEP_TASK,
+    TICK_TASK,
+    queue_name,
+    task_name,
+)
 
 # Beat's safety net for flushes that died or whose message was lost.
 TICK_SECONDS = 30.0
@@ -78,6 +86,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             **{task_name(kind): {"queue": queue_name(kind)} for kind in Kind},
             SWEEP_TASK: {"queue": SWEEP_QUEUE},
             TICK_TASK: {"queue": SWEEP_QUEUE},
+            RECONCILE_TASK: {"queue": SWEEP_QUEUE},
         },
         "beat_schedule": {
             # `expires`: ticks that piled up while no worker ran are dropped, not run at once.
@@ -85,6 +94,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "task": SWEEP_TASK,
                 "schedule": settings.sweep_interval_seconds,
                 "options": {"expires": settings.sweep_interval_seconds},
+            },
+            "reconciliation": {
+                "task": RECONCILE_TASK,
+                "schedule": settings.reconcile_interval_seconds,
+                "options": {"expires": settings.reconcile_interval_seconds},
             },
             "flush-safety-tick": {
                 "task": TICK_TASK,

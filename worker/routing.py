@@ -8,6 +8,7 @@ SWEEP_QUEUE = "sweep"
 SWEEP_TASK = "shopspot.sweep"
 FLUSH_TASK = "shopspot.flush"
 TICK_TASK = "shopspot.tick"
+RECONCILE_TASK = "shopspot.reconcile"
 
 # Each buffer is flushed on the queue of the objects it mostly holds.
 FLUSH_QUEUES = {"contacts": "customers", "products": "products", "deals": "orders"}

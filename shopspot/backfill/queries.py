@@ -81,6 +81,9 @@ CUSTOMERS_BULK = customers_bulk()
 ORDERS_BULK = orders_bulk()
 CHECKOUTS_BULK = checkouts_bulk("status:open")
 
+# Every product id: what reconciliation needs to see deletions, which "updated since" cannot.
+PRODUCT_IDS_BULK = "{ products { edges { node { id } } } }"
+
 RUN_MUTATION = """
 mutation RunBulk($query: String!) {
   bulkOperationRunQuery(query: $query) {
@@ -95,5 +98,22 @@ query Operation($id: ID!) {
   node(id: $id) {
     ... on BulkOperation { id status errorCode objectCount rootObjectCount url }
   }
+}
+"""
+
+# Checkouts completed since a time: reconciliation links their orders to their deals, since
+# an order read through GraphQL does not name its checkout.
+CLOSED_CHECKOUTS_QUERY = """
+query ClosedCheckouts($query: String!, $after: String) {
+  abandonedCheckouts(first: 100, after: $after, query: $query) {
+    nodes { id abandonedCheckoutUrl completedAt }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ORDER_OF_CHECKOUT_QUERY = """
+query OrderOfCheckout($query: String!) {
+  orders(first: 1, query: $query) { nodes { id } }
 }
 """

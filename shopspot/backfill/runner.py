@@ -95,14 +95,22 @@ class Importer:
         since: datetime | None = None,
         admin: ShopifyAdmin | None = None,
         poll_seconds: float = 1.0,
+        *,
+        origin: str = "initial_import",
+        checkpoint: str = CHECKPOINT,
+        written: Callable[[set[str]], None] | None = None,
     ) -> None:
+        """`written(buffers)` is told which buffers a chunk filled; by default the chunk is
+        written to HubSpot before the next is read (what makes the checkpoint true)."""
         self._rt = rt
         self._store = store
         self._progress = progress
         self._since = since
         self._admin = admin or ShopifyAdmin(store)
         self._reader = BulkReader(self._admin, poll_seconds)
-        self._key = f"{CHECKPOINT}{store.domain}"
+        self._origin = origin
+        self._key = f"{checkpoint}{store.domain}"
+        self._written = written or self._drain
 
     def run(self) -> ImportResult:
         result = ImportResult(shop=self._store.domain)
@@ -181,20 +189,23 @@ class Importer:
             if target is None:
                 continue
             name, item = target
-            outcome = rt.buffers[name].offer(item.with_origin("initial_import"))
+            outcome = rt.buffers[name].offer(item.with_origin(self._origin))
             touched.add(name)
             if outcome == "queued":
                 result.queued += 1
             else:
                 result.unchanged += 1
-        for name in sorted(touched):
-            rt.flusher.drain(rt.buffers[name])
+        self._written(touched)
         result.read += len(chunk)
         self._save(
             kind.name,
             {"operation": operation.id, "next_line": chunk[-1].next_line, "read": result.read},
         )
         self._progress.advanced(self._store.domain, result)
+
+    def _drain(self, buffers: set[str]) -> None:
+        for name in sorted(buffers):
+            self._rt.flusher.drain(self._rt.buffers[name])
 
     def _checkpoint(self, kind: str) -> dict[str, Any]:
         raw = cast(bytes | None, self._rt.redis.hget(self._key, kind))

@@ -91,6 +91,12 @@ class Memory:
         members = cast(set[bytes], self._redis.smembers(f"{P}variants:{shop}:{product_id}"))
         return {member.decode() for member in members}
 
+    def known_product_ids(self, shop: str) -> set[int]:
+        """Every Shopify product of the shop that Shopspot has written variants of."""
+        prefix = f"{P}variants:{shop}:"
+        names = cast(Iterable[bytes], self._redis.scan_iter(match=prefix + "*", count=1000))
+        return {int(name.decode()[len(prefix) :]) for name in names}
+
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
         name = f"{P}variants:{shop}:{product_id}"
         with self._redis.pipeline(transaction=True) as pipe:

@@ -17,10 +17,12 @@ from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.pending import PendingBuffer
 from shopspot.sync.items import BUFFERS
+from tests.sandbox.shopify_fixtures import running_simulator, small_config
 from tests.support.deliveries import delivery
 from tests.support.env import SETTING_NAMES, SHOP, service_env
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 from tests.support.processes import Process, start_receiver, start_worker, wait_for
+from tests.support.simulated import Simulated, environment
 from worker.routing import ALL_QUEUES
 
 _databases = itertools.count(1)
@@ -119,3 +121,16 @@ def _stores_env(folder: Path) -> dict[str, str]:
 def shopspot(shopspot_stack: Shopspot) -> Shopspot:
     shopspot_stack.reset()
     return shopspot_stack
+
+
+@pytest.fixture
+def simulated(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Simulated]:
+    """A simulated store (sizes from the test's parameter) and an empty HubSpot portal."""
+    # The simulator's clock is real time, so its "abandoned" agrees with the sweep's.
+    sizes = getattr(request, "param", {})
+    config = small_config(now=None, bulk_min_seconds=0.2, **sizes)
+    with (
+        running_simulator(config) as simulator,
+        hubspot_sandbox(rate_limit=100_000) as hubspot,
+    ):
+        yield Simulated(simulator, hubspot, environment(redis_url, simulator, hubspot))
