@@ -77,7 +77,7 @@ def worker(queues: str | None, concurrency: int | None, celery_args: tuple[str, 
     app.worker_main([*argv, *celery_args])
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
 @_clear_errors
 def beat(celery_args: tuple[str, ...]) -> None:
@@ -89,12 +89,15 @@ def beat(celery_args: tuple[str, ...]) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Show Shopspot's whole job against local stand-ins."""
-    click.echo(
-        "shopspot demo: the one-command demo arrives with the store simulator "
-        "(coming in a later issue). `make test` exercises the receiver and worker today."
-    )
+@click.option(
+    "--duration", type=float, default=None, help="Seconds of live webhooks (default: until Ctrl-C)."
+)
+def demo(duration: float | None) -> None:
+    """Shopspot's whole job against local stand-ins of Shopify and HubSpot."""
+    from shopspot.demo import DemoConfig, run
+
+    logs.configure("text", "WARNING")
+    run(DemoConfig(duration=duration))
 
 
 @main.group()

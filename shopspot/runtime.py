@@ -100,4 +100,4 @@ class Runtime:
 
     @cached_property
     def flusher(self) -> Flusher:
-        return Flusher(self.context, self.dead_letters, self.activity)
+        return Flusher(self.context, self.dead_letters, self.activity, self.redis)

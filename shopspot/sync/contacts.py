@@ -62,7 +62,7 @@ def write_contacts(ctx: SyncContext, writes: Sequence[Mapping[str, str]]) -> dic
                     id=str(result["id"]), created=bool(result.get("new"))
                 )
 
-    shops = {email: props["shopify_shop_domain"] for email, props in merged.items()}
+    shops = {email: props.get("shopify_shop_domain") for email, props in merged.items()}
     ctx.memory.remember_contacts(known, {e: s for e, s in shops.items() if s})
     return ids
 

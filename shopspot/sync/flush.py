@@ -12,11 +12,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import redis
+
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.errors import TRANSIENT_ERRORS
 from shopspot.pending import Item, PendingBuffer
 from shopspot.reasons import describe
+from shopspot.sync import latency
 from shopspot.sync.context import SyncContext
 from shopspot.sync.items import apply, dead_letter_event
 from shopspot.topics import kind_of
@@ -38,8 +41,13 @@ class FlushResult:
 
 class Flusher:
     def __init__(
-        self, ctx: SyncContext, dead_letters: DeadLetterStore, activity: ActivityLog
+        self,
+        ctx: SyncContext,
+        dead_letters: DeadLetterStore,
+        activity: ActivityLog,
+        client: redis.Redis,
     ) -> None:
+        self._redis = client
         self._ctx = ctx
         self._dead_letters = dead_letters
         self._activity = activity
@@ -85,6 +93,11 @@ class Flusher:
             return
         buffer.done(list(items))
         result.synced += len(items)
+        # Imported objects did not come by webhook: their time says nothing about sync speed.
+        live = [
+            e for e in map(dead_letter_event, items) if e is not None and e.api_version != "import"
+        ]
+        latency.record(self._redis, [event.received_at for event in live])
 
     def _give_up(self, buffer: PendingBuffer, item: Item, exc: Exception) -> None:
         reason = describe(exc)

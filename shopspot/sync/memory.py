@@ -91,6 +91,20 @@ class Memory:
         members = cast(set[bytes], self._redis.smembers(f"{P}variants:{shop}:{product_id}"))
         return {member.decode() for member in members}
 
+    def deleted(self, shop: str, names: Iterable[str]) -> set[str]:
+        """Which of these products ("product:<id>") or variants (their product key) were
+        deleted in Shopify: ids never come back, so neither may their HubSpot products."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return set()
+        flags = cast(list[int], self._redis.smismember(f"{P}deleted:{shop}", wanted))
+        return {name for name, flag in zip(wanted, flags, strict=True) if flag}
+
+    def remember_deleted(self, shop: str, names: Iterable[str]) -> None:
+        members = list(names)
+        if members:
+            self._redis.sadd(f"{P}deleted:{shop}", *members)
+
     def known_product_ids(self, shop: str) -> set[int]:
         """Every Shopify product of the shop that Shopspot has written variants of."""
         prefix = f"{P}variants:{shop}:"

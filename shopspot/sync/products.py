@@ -32,16 +32,20 @@ def write_products(ctx: SyncContext, shop: str, products: Sequence[Product]) -> 
         shop, {p.id: p.body_html for p in products if p.body_html is not None}
     )
     _archive(ctx, removed)
+    ctx.memory.remember_deleted(shop, removed)
     ctx.memory.remember_products(ids)
 
 
 def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> None:
     """P2: every variant product of each deleted Shopify product is archived."""
     keys: list[str] = []
-    for product_id in product_ids:
+    ids = list(product_ids)
+    for product_id in ids:
         keys += sorted(ctx.memory.variant_keys(shop, product_id))
         ctx.memory.remember_variant_keys(shop, product_id, ())
     _archive(ctx, keys)
+    # Orders keep naming deleted products; their lines must not bring them back.
+    ctx.memory.remember_deleted(shop, [f"product:{pid}" for pid in ids] + keys)
 
 
 def product_ids_for_lines(
@@ -56,6 +60,13 @@ def product_ids_for_lines(
         product_key(shop, line.product_id, line.variant_id): line
         for line in lines
         if line.product_id is not None and line.variant_id is not None
+    }
+    names = [*keyed, *(f"product:{line.product_id}" for line in keyed.values())]
+    deleted = ctx.memory.deleted(shop, names)
+    keyed = {
+        key: line
+        for key, line in keyed.items()
+        if key not in deleted and f"product:{line.product_id}" not in deleted
     }
     known = ctx.memory.product_ids(keyed)
     unknown = [key for key in keyed if key not in known]

@@ -15,15 +15,13 @@ import redis
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.pending import PendingBuffer
-from shopspot.sync.items import BUFFERS
 from tests.sandbox.shopify_fixtures import running_simulator, small_config
 from tests.support.deliveries import delivery
 from tests.support.env import SETTING_NAMES, SHOP, service_env
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
-from tests.support.processes import Process, start_receiver, start_worker, wait_for
+from tests.support.idle import settle
+from tests.support.processes import Process, start_receiver, start_worker
 from tests.support.simulated import Simulated, environment
-from worker.routing import ALL_QUEUES
 
 _databases = itertools.count(1)
 
@@ -54,17 +52,7 @@ class Shopspot:
         self.settle()
 
     def settle(self) -> None:
-        wait_for(self._quiet, timeout=30, message="Shopspot to finish its work")
-        wait_for(self._quiet, timeout=30, message="Shopspot to stay idle")
-
-    def _quiet(self) -> bool:
-        busy = sum(int(self.redis.llen(queue)) for queue in ALL_QUEUES)
-        busy += int(self.redis.hlen("unacked"))
-        busy += sum(1 for _ in self.redis.scan_iter(match="shopspot:flush-scheduled:*"))
-        for name in BUFFERS:
-            buffer = PendingBuffer(self.redis, name)
-            busy += buffer.waiting() + buffer.in_flight()
-        return busy == 0
+        settle(self.redis)
 
     def reset(self) -> None:
         self.settle()

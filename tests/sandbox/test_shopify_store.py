@@ -123,6 +123,7 @@ def _independent_count(store: Store, abandon_after: int) -> dict[str, Any]:
         if email:
             emails.add(email.lower())
     stages: Counter[str] = Counter()
+    guests: set[str] = set()
     for order in store.orders:
         body = order_payload(store, order, "orders/create", version)
         if body["email"]:
@@ -143,13 +144,14 @@ def _independent_count(store: Store, abandon_after: int) -> dict[str, Any]:
     for checkout in store.checkouts:
         body = checkout_payload(store, checkout, "checkouts/create", version)
         if body["email"]:
-            emails.add(body["email"].lower())
+            (guests if body.get("customer") is None else emails).add(body["email"].lower())
         if body["completed_at"] is None:
             old = START - checkout.created_at >= abandon_after
             stages["Checkout Abandoned" if old else "Checkout Pending"] += 1
     products = sum(len(product.variants) for product in store.products)
     return {
-        "contacts": len(emails),
+        "contacts": len(emails | guests),
+        "contacts_only_in_webhooks": len(guests - emails),
         "products": products,
         "deals": sum(stages.values()),
         "deals_by_stage": dict(stages),

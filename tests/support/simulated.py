@@ -9,9 +9,11 @@ import redis
 from click.testing import CliRunner
 
 from shopspot.cli import main
+from shopspot.deadletters import DeadLetterStore
 from tests.sandbox.shopify_fixtures import TOKEN, Running
 from tests.support.env import SETTING_NAMES, service_env
 from tests.support.hubspot import HubSpotView
+from tests.support.idle import settle
 
 
 class Simulated:
@@ -21,13 +23,25 @@ class Simulated:
         self.env = env
         self.redis = redis.Redis.from_url(env["REDIS_URL"])
 
+    def env_for_processes(self) -> dict[str, str]:
+        """The environment of Shopspot processes (receiver, worker) a test starts."""
+        return service_env(self.env["REDIS_URL"], **self.env)
+
+    def settle(self) -> None:
+        settle(self.redis)
+
+    def dead_letters(self) -> list[str]:
+        return [letter.reason for letter in DeadLetterStore(self.redis).list()]
+
     def cli(self, *args: str) -> str:
         result = CliRunner().invoke(main, list(args), env=self.env)
         assert result.exit_code == 0, result.output
         return result.stdout
 
     def expected(self) -> dict[str, Any]:
+        """What the simulator says HubSpot should hold (stages with no deal left out)."""
         answer: dict[str, Any] = self.simulator.client.get("/_simulator/expected").json()
+        answer["deals_by_stage"] = {s: n for s, n in answer["deals_by_stage"].items() if n}
         return answer
 
     def held(self) -> dict[str, Any]:
@@ -46,14 +60,6 @@ class Simulated:
         }
 
 
-def webhook_only_emails(simulator: Running) -> set[str]:
-    store = simulator.app.sim.store
-    seen = {c.email.lower() for c in store.customers if c.email}
-    seen |= {o.email.lower() for o in store.orders if o.email}
-    guests = {c.email.lower() for c in store.checkouts if c.email and c.customer_id is None}
-    return guests - seen
-
-
 def environment(redis_url: str, simulator: Running, hubspot: HubSpotView) -> dict[str, str]:
     env = service_env(
         redis_url,
@@ -61,6 +67,7 @@ def environment(redis_url: str, simulator: Running, hubspot: HubSpotView) -> dic
         HUBSPOT_RATE_LIMIT_PER_10S="100000",
         SHOPIFY_SHOP_DOMAIN="shopspot-simulator.myshopify.com",
         SHOPIFY_ACCESS_TOKEN=TOKEN,
+        SHOPIFY_WEBHOOK_SECRET=simulator.app.sim.config.webhook_secret,
         SHOPIFY_ADMIN_BASE_URL=simulator.url,
         SHOPIFY_API_VERSION="2025-01",
     )

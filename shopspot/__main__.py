@@ -1,0 +1,5 @@
+"""`python -m shopspot`: the `shopspot` command."""
+
+from shopspot.cli import main
+
+main()
