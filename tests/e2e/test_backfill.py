@@ -7,10 +7,16 @@ import json
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
+from shopspot.events import WebhookEvent
+from shopspot.runtime import Runtime
+from shopspot.settings import load_settings
+from shopspot.shopify import parse_payload
+from shopspot.sync.items import item_for
 from tests.support.env import ROOT
 from tests.support.processes import SHOPSPOT, wait_for
 from tests.support.simulated import Simulated
@@ -84,3 +90,40 @@ def test_s2_an_interrupted_import_resumes_and_ends_as_an_uninterrupted_one(
     assert simulated.held() == interrupted
     assert keys == sorted(d["properties"]["shopify_deal_key"] for d in
                           simulated.hubspot.records("deals", ["shopify_deal_key"]))  # fmt: skip
+
+
+def test_s2_a_webhook_newer_than_the_import_keeps_its_version(simulated: Simulated) -> None:
+    """Live webhooks and the import meet in the same buffers: the newest version wins."""
+    order = simulated.simulator.data("{ orders(first: 1, sortKey: ID) { nodes { id name } } }")[
+        "orders"
+    ]["nodes"][0]
+    order_id = int(order["id"].rsplit("/", 1)[1])
+    newer = {**shop_order(order_id, order["name"]), "updated_at": "2099-01-01T00:00:00Z"}
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    event = WebhookEvent(shop="shopspot-simulator.myshopify.com", topic="orders/updated",
+                         event_id="live-1", received_at=time.time(), payload=newer)  # fmt: skip
+    name, item = item_for(event, parse_payload(event.topic, newer), runtime.memory) or ("", None)
+    assert item is not None and runtime.buffers[name].offer(item) == "queued"
+    runtime.flusher.drain(runtime.buffers[name])
+
+    simulated.cli("backfill")
+
+    deals = simulated.hubspot.records("deals", ["dealname", "amount", "shopify_note"])
+    (deal,) = [d for d in deals if d["properties"]["dealname"] == order["name"]]
+    # The store's own total differs: the import's older snapshot was dropped.
+    assert float(deal["properties"]["amount"]) == 10.0
+    assert deal["properties"]["shopify_note"] == "from the newest webhook"
+
+
+def shop_order(order_id: int, name: str) -> dict[str, object]:
+    return {
+        "id": order_id, "name": name, "email": "newest@example.com",
+        "created_at": "2026-01-01T00:00:00Z", "processed_at": "2026-01-01T00:00:00Z",
+        "financial_status": "paid", "currency": "USD", "total_price": "10.00",
+        "current_total_price": "10.00",
+        "note": "from the newest webhook", "line_items": [],
+    }  # fmt: skip
+
+
+def lowered(env: dict[str, str]) -> dict[str, str]:
+    return {name.lower(): value for name, value in env.items()}

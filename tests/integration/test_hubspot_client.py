@@ -30,7 +30,7 @@ def run_two_processes(view: HubSpotView, redis_url: str, rate_limit: int) -> Non
     assert [process.wait(timeout=60) for process in processes] == [0, 0]
 
 
-def test_two_processes_sharing_the_limiter_earn_no_429(redis_url: str) -> None:
+def test_w4_two_processes_sharing_the_limiter_earn_no_429(redis_url: str) -> None:
     with hubspot_sandbox(rate_limit=10, window_seconds=2.0) as view:
         run_two_processes(view, redis_url, rate_limit=10)
         stats = view.stats()

@@ -56,7 +56,7 @@ def refusals() -> list[tuple[str, bytes, dict[str, str], int, str]]:
 @pytest.mark.parametrize(
     ("case", "body", "headers", "status", "error"), refusals(), ids=lambda v: str(v)[:20]
 )
-def test_bad_deliveries_are_refused_and_enqueue_nothing(
+def test_w1_bad_deliveries_are_refused_and_enqueue_nothing(
     receiver: str,
     redis_url: str,
     case: str,

@@ -188,7 +188,7 @@ def test_other_addresses_are_untouched_and_every_page_is_read(
     assert sorted(_at(simulator, CALLBACK)) == sorted(WEBHOOK_TOPICS)
 
 
-def test_a_subscription_shopify_removed_is_created_again(
+def test_w6_a_subscription_shopify_removed_is_created_again(
     simulator: Running, admin: ShopifyAdmin
 ) -> None:
     ensure_webhook_subscriptions(admin, CALLBACK, SetupReport())
@@ -216,7 +216,7 @@ def test_a_refused_subscription_raises_with_shopify_message(admin: ShopifyAdmin)
 # -- tracking code ----------------------------------------------------------------------------
 
 
-def test_tracking_code_goes_into_the_main_theme_once(
+def test_s4_tracking_code_goes_into_the_main_theme_once(
     simulator: Running, admin: ShopifyAdmin, wire: Wire
 ) -> None:
     first, second = SetupReport(), SetupReport()
@@ -258,7 +258,7 @@ def test_a_render_tag_the_merchant_already_added_is_kept(
     assert [line for line in report.existing if THEME_LAYOUT in line]
 
 
-def test_script_tags_are_never_used(simulator: Running, admin: ShopifyAdmin, wire: Wire) -> None:
+def test_s4_script_tags_are_never_used(simulator: Running, admin: ShopifyAdmin, wire: Wire) -> None:
     set_up_store(admin.store, "https://shopspot.example.com", PORTAL, SetupReport(), admin=admin)
 
     assert wire.documents
@@ -331,7 +331,7 @@ def env(redis_url: str, simulator: Running) -> Iterator[dict[str, str]]:
         }
 
 
-def test_setup_command_registers_webhooks_and_tracking_code_once(
+def test_s1_setup_command_registers_webhooks_and_tracking_code_once(
     simulator: Running, env: dict[str, str]
 ) -> None:
     shop = env["SHOPIFY_SHOP_DOMAIN"]

@@ -10,17 +10,22 @@ from tests.support.processes import wait_for
 from worker.routing import ALL_QUEUES
 
 
-def idle(client: redis.Redis) -> bool:
-    busy = sum(int(client.llen(queue)) for queue in ALL_QUEUES)
-    busy += int(client.hlen("unacked"))
-    busy += sum(1 for _ in client.scan_iter(match="shopspot:flush-scheduled:*"))
+def busy(client: redis.Redis) -> dict[str, int]:
+    """What is still to do, by where it waits (empty when Shopspot is idle)."""
+    found = {queue: int(client.llen(queue)) for queue in ALL_QUEUES}
+    found["unacknowledged"] = int(client.hlen("unacked"))
+    found["flushes scheduled"] = sum(1 for _ in client.scan_iter("shopspot:flush-scheduled:*"))
     for name in BUFFERS:
         buffer = PendingBuffer(client, name)
-        busy += buffer.waiting() + buffer.in_flight()
-    return busy == 0
+        found[f"{name} writes"] = buffer.waiting() + buffer.in_flight()
+    return {place: count for place, count in found.items() if count}
+
+
+def idle(client: redis.Redis) -> bool:
+    return not busy(client)
 
 
 def settle(client: redis.Redis) -> None:
     """Wait until Shopspot is idle, twice: a flush may be scheduled right after a check."""
-    wait_for(lambda: idle(client), timeout=30, message="Shopspot to finish its work")
+    wait_for(lambda: idle(client), timeout=30, message=f"Shopspot to finish ({busy(client)})")
     wait_for(lambda: idle(client), timeout=30, message="Shopspot to stay idle")
