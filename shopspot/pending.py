@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -159,6 +160,19 @@ class PendingBuffer:
             args=[item.key, item.version, item.dump(), time.time()],
         )
         return answer.decode() if isinstance(answer, bytes) else str(answer)
+
+    def offer_many(self, items: Sequence[Item]) -> list[str]:
+        """`offer` for many items in one round trip to Redis."""
+        now = time.time()
+        with self._redis.pipeline(transaction=False) as pipe:
+            for item in items:
+                self._offer(
+                    keys=[self._items, self._order, self._applied],
+                    args=[item.key, item.version, item.dump(), now],
+                    client=pipe,
+                )
+            answers = pipe.execute()
+        return [a.decode() if isinstance(a, bytes) else str(a) for a in answers]
 
     def take(self, limit: int) -> list[Item]:
         now = time.time()

@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     checkout_abandon_after_seconds: int = Field(86_400, gt=0)
     sweep_interval_seconds: float = Field(300.0, gt=0)
     reconcile_interval_seconds: float = Field(900.0, gt=0)
+    # Objects the import reads, writes and checkpoints at a time: what a resumed import
+    # may write a second time (harmlessly: every write is keyed).
+    import_chunk_size: int = Field(2000, gt=0)
     public_url: str | None = None
     # C5: the native integration never takes the phone from the default address.
     phone_from_address: bool = False

@@ -32,7 +32,7 @@ class Root:
 
 
 class BulkReader:
-    def __init__(self, admin: ShopifyAdmin, poll_seconds: float = 1.0) -> None:
+    def __init__(self, admin: ShopifyAdmin, poll_seconds: float = 2.0) -> None:
         self._admin = admin
         self._poll = poll_seconds
 
@@ -56,12 +56,15 @@ class BulkReader:
         )
 
     def wait(self, operation_id: str, on_poll: Callable[[Operation], None]) -> Operation:
+        # Small exports finish in moments, large ones take minutes: poll soon, then less.
+        pause = min(0.2, self._poll)
         while True:
             operation = self.status(operation_id)
             on_poll(operation)
             if operation.status not in RUNNING:
                 return operation
-            time.sleep(self._poll)
+            time.sleep(pause)
+            pause = min(self._poll, pause * 1.5)
 
     def roots(self, url: str | None, skip: int = 0) -> Iterator[Root]:
         """Root objects with their children; children follow their parent in Shopify's

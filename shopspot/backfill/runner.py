@@ -11,8 +11,10 @@ path it came by.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -20,14 +22,42 @@ from typing import Any, cast
 from shopspot.backfill import convert, queries
 from shopspot.backfill.bulk import BulkReader, Operation, Root
 from shopspot.events import WebhookEvent
+from shopspot.pending import Item
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
 from shopspot.shopify import parse_payload
+from shopspot.shopify.models import ShopifyModel
 from shopspot.shopify_admin import AdminError, ShopifyAdmin
-from shopspot.sync.items import item_for
+from shopspot.sync.items import items_for
 
 CHECKPOINT = "shopspot:import:"
-CHUNK = 500
+
+
+@dataclass
+class Chunk:
+    kind: str
+    parsed: list[tuple[WebhookEvent, ShopifyModel]] = field(default_factory=list)
+    next_line: int = 0  # where reading resumes once this chunk is in HubSpot
+
+
+def ahead(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
+    """Prepare the next chunk in a thread while the current one is written to HubSpot."""
+    done = object()
+    ready: queue.Queue[Any] = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                ready.put(chunk)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+        ready.put(done)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while (item := ready.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 @dataclass(frozen=True)
@@ -94,7 +124,7 @@ class Importer:
         progress: Progress,
         since: datetime | None = None,
         admin: ShopifyAdmin | None = None,
-        poll_seconds: float = 1.0,
+        poll_seconds: float = 2.0,
         *,
         origin: str = "initial_import",
         checkpoint: str = CHECKPOINT,
@@ -136,14 +166,9 @@ class Importer:
         result.total = operation.roots
         result.read = result.resumed_count = int(saved.get("read", 0))
         self._progress.started(self._store.domain, kind.name, result.total, result.resumed_from)
-        chunk: list[Root] = []
-        for root in self._reader.roots(operation.url, result.resumed_from):
-            chunk.append(root)
-            if len(chunk) >= CHUNK:
-                self._write(kind, chunk, operation, result)
-                chunk = []
-        if chunk:
-            self._write(kind, chunk, operation, result)
+        chunks = self._prepared(kind, self._reader.roots(operation.url, result.resumed_from))
+        for chunk in ahead(chunks):
+            self._write(chunk, operation, result)
         result.done = True
         result.seconds = time.monotonic() - started
         self._save(kind.name, {"operation": operation.id, "done": True, "read": result.read})
@@ -169,37 +194,44 @@ class Importer:
             raise AdminError(f"bulk operation for {kind.name} ended {operation.status}")
         return operation
 
-    def _write(
-        self, kind: Kind, chunk: list[Root], operation: Operation, result: KindResult
-    ) -> None:
-        rt = self._rt
-        now = time.time()
-        touched: set[str] = set()
-        for root in chunk:
+    def _prepared(self, kind: Kind, roots: Iterator[Root]) -> Iterator[Chunk]:
+        """Roots in chunks, converted and parsed: the CPU work, done ahead of the writes."""
+        chunk = Chunk(kind.name)
+        for root in roots:
             payload = kind.convert(root.node, root.children)
             event = WebhookEvent(
                 shop=self._store.domain,
                 topic=kind.topic,
                 event_id=f"import:{root.node['id']}",
                 api_version="import",
-                received_at=now,
+                received_at=time.time(),
                 payload=payload,
             )
-            target = item_for(event, parse_payload(kind.topic, payload), rt.memory)
-            if target is None:
-                continue
-            name, item = target
-            outcome = rt.buffers[name].offer(item.with_origin(self._origin))
-            touched.add(name)
-            if outcome == "queued":
-                result.queued += 1
-            else:
-                result.unchanged += 1
+            chunk.parsed.append((event, parse_payload(kind.topic, payload)))
+            chunk.next_line = root.next_line
+            if len(chunk.parsed) >= self._rt.settings.import_chunk_size:
+                yield chunk
+                chunk = Chunk(kind.name)
+        if chunk.parsed:
+            yield chunk
+
+    def _write(self, chunk: Chunk, operation: Operation, result: KindResult) -> None:
+        rt = self._rt
+        by_buffer: dict[str, list[Item]] = {}
+        for target in items_for(chunk.parsed, rt.memory):
+            if target is not None:
+                name, item = target
+                by_buffer.setdefault(name, []).append(item.with_origin(self._origin))
+        for name, items in by_buffer.items():
+            outcomes = rt.buffers[name].offer_many(items)
+            result.queued += outcomes.count("queued")
+            result.unchanged += len(outcomes) - outcomes.count("queued")
+        touched = set(by_buffer)
         self._written(touched)
-        result.read += len(chunk)
+        result.read += len(chunk.parsed)
         self._save(
-            kind.name,
-            {"operation": operation.id, "next_line": chunk[-1].next_line, "read": result.read},
+            chunk.kind,
+            {"operation": operation.id, "next_line": chunk.next_line, "read": result.read},
         )
         self._progress.advanced(self._store.domain, result)
 

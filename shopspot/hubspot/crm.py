@@ -10,6 +10,8 @@ from shopspot.hubspot.client import HubSpotClient
 from shopspot.hubspot.errors import Rejected
 
 BATCH_LIMIT = 100
+# v4 association batches take up to 2,000 inputs to create and 1,000 to read.
+ASSOCIATION_BATCH_LIMIT = 1000
 SEARCH_PAGE_LIMIT = 200
 
 T = TypeVar("T")
@@ -159,7 +161,7 @@ def associate(
         for from_id, to_id in dict.fromkeys(pairs)
     ]
     path = f"/crm/v4/associations/{from_type}/{to_type}/batch/create"
-    post_batches(client, path, inputs).raise_errors()
+    post_batches(client, path, inputs, ASSOCIATION_BATCH_LIMIT).raise_errors()
 
 
 def associated_ids(

@@ -49,8 +49,27 @@ CONTACTS, PRODUCTS, DEALS = "contacts", "products", "deals"
 BUFFERS = (CONTACTS, PRODUCTS, DEALS)
 
 
+def items_for(
+    parsed: Sequence[tuple[WebhookEvent, ShopifyModel]], memory: Memory
+) -> list[tuple[str, Item] | None]:
+    """The buffer and item each parsed event becomes (None when it changes nothing in
+    HubSpot); the deals of orders and checkouts are looked up in one go."""
+    sales = [(e.shop, m) for e, m in parsed if isinstance(m, Order | Checkout)]
+    groups: dict[int, str] = {}
+    for shop in {shop for shop, _ in sales}:
+        mine = [sale for s, sale in sales if s == shop]
+        keys = deals.resolve_deal_keys(memory, shop, mine)
+        groups |= dict(zip(map(id, mine), keys, strict=True))
+    return [_item_for(event, model, memory, groups) for event, model in parsed]
+
+
 def item_for(event: WebhookEvent, model: ShopifyModel, memory: Memory) -> tuple[str, Item] | None:
-    """The buffer and item a parsed event becomes; None when it changes nothing in HubSpot."""
+    return items_for([(event, model)], memory)[0]
+
+
+def _item_for(
+    event: WebhookEvent, model: ShopifyModel, memory: Memory, groups: dict[int, str]
+) -> tuple[str, Item] | None:
     shop = shop_domain(event.shop)
     data = event.model_dump(mode="json")
     # Topics without a timestamp of their own are ordered by when they reached Shopspot.
@@ -79,15 +98,10 @@ def item_for(event: WebhookEvent, model: ShopifyModel, memory: Memory) -> tuple[
             group = key("product", shop, model.id)
             return PRODUCTS, item("product", model.id, group, _ms(model.updated_at))
         case Order():
-            (group,) = deals.resolve_deal_keys(memory, shop, [model])
-            return DEALS, item("order", model.id, group, _ms(model.updated_at))
+            return DEALS, item("order", model.id, groups[id(model)], _ms(model.updated_at))
         case Checkout():
-            return DEALS, item(
-                "checkout",
-                model.token,
-                deals.resolve_deal_keys(memory, shop, [model])[0],
-                _ms(model.updated_at),
-            )
+            version = _ms(model.updated_at)
+            return DEALS, item("checkout", model.token, groups[id(model)], version)
         case CheckoutDeleted():
             ident = model.id or model.token or model.cart_token or ""
             aliases = [key(shop, "checkout", ident), key(shop, "cart", model.cart_token or "")]

@@ -60,8 +60,11 @@ class Memory:
         self._set_json(
             {f"{P}contact:{email_hash(email)}": vars(memo) for email, memo in contacts.items()}
         )
+        by_shop: dict[str, list[str]] = {}
         for email, shop in (shops or {}).items():
-            self._redis.sadd(f"{P}shop-contacts:{shop}", email_hash(email))
+            by_shop.setdefault(shop, []).append(email_hash(email))
+        for shop, hashes in by_shop.items():
+            self._redis.sadd(f"{P}shop-contacts:{shop}", *hashes)
 
     # customers: the email behind a customer id, for events that carry only the id
     def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:

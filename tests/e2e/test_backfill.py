@@ -63,7 +63,7 @@ def test_s2_imported_records_match_the_store(simulated: Simulated) -> None:
 def test_s2_an_interrupted_import_resumes_and_ends_as_an_uninterrupted_one(
     simulated: Simulated, tmp_path: Path
 ) -> None:
-    env = {**os.environ, **simulated.env, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **simulated.env, "PYTHONPATH": str(ROOT), "IMPORT_CHUNK_SIZE": "300"}
     log = (tmp_path / "first.log").open("w")
     first = subprocess.Popen([*SHOPSPOT, "backfill"], env=env, stdout=log, stderr=log,
                              start_new_session=True)  # fmt: skip

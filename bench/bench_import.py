@@ -1,0 +1,116 @@
+"""The initial import of a large store at the speed of HubSpot's rate limit.
+
+A simulated store of 5,000 products (variants included), 50,000 customers, 100,000 orders
+and 5,000 abandoned checkouts; the HubSpot sandbox limited to 190 calls per 10 s (the
+Professional tier's limit; `run(window=...)` scales the window). `shopspot backfill --json`
+runs against both, on one machine with them. Reported: HubSpot calls per imported
+object, 429s, and the calls per second achieved as a fraction of what the limit allows
+(Shopspot's own share of the limit, HUBSPOT_RATE_HEADROOM = 0.9, is the most it aims at).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shopspot.localredis import LocalRedis, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"products": 5000, "customers": 50000, "orders": 100000, "checkouts": 5000}
+LIMIT = 190
+WINDOW = 10.0
+HUBSPOT_TOKEN = "bench-token"
+SHOPIFY_TOKEN = "shpat_bench"
+SHOP = "bench-shop.myshopify.com"
+
+
+def _serve(argv: list[str], ready: str) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if ready not in line:
+        process.kill()
+        raise RuntimeError(f"did not start: {line!r}")
+    return process, int(line.rsplit(":", 1)[1])
+
+
+def run(sizes: dict[str, int] | None = None, window: float = WINDOW) -> dict[str, Any]:
+    sizes = sizes or SIZES
+    started_generating = time.perf_counter()
+    shopify, shopify_port = _serve(
+        [sys.executable, "-m", "sandbox.shopify", "--port", str(free_port()), "--token",
+         SHOPIFY_TOKEN, "--shop-domain", SHOP, "--seed", "11", "--api-version", "2025-01",
+         *[arg for kind, n in sizes.items() for arg in (f"--{kind}", str(n))]],
+        "shopify simulator listening on",
+    )  # fmt: skip
+    generating = time.perf_counter() - started_generating
+    hubspot, hubspot_port = _serve(
+        [sys.executable, "-m", "sandbox.hubspot", "--port", "0", "--token", HUBSPOT_TOKEN,
+         "--rate-limit", str(LIMIT), "--window-seconds", str(window),
+         "--daily-limit", "100000000", "--search-per-second", "1000"],
+        "hubspot sandbox listening on",
+    )  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory() as folder, LocalRedis(Path(folder)) as server:
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith(("SHOP", "HUBSPOT"))},
+                "REDIS_URL": server.url,
+                "HUBSPOT_BASE_URL": f"http://127.0.0.1:{hubspot_port}",
+                "HUBSPOT_ACCESS_TOKEN": HUBSPOT_TOKEN,
+                "HUBSPOT_RATE_LIMIT_PER_10S": str(LIMIT),
+                "HUBSPOT_RATE_WINDOW_SECONDS": str(window),
+                "SHOPIFY_SHOP_DOMAIN": SHOP,
+                "SHOPIFY_WEBHOOK_SECRET": "unused",
+                "SHOPIFY_ACCESS_TOKEN": SHOPIFY_TOKEN,
+                "SHOPIFY_ADMIN_BASE_URL": f"http://127.0.0.1:{shopify_port}",
+                "SHOPIFY_API_VERSION": "2025-01",
+            }
+            subprocess.run([sys.executable, "-m", "shopspot", "setup"], env=env, check=True,
+                           capture_output=True)  # fmt: skip
+            stats = httpx.get(f"http://127.0.0.1:{hubspot_port}/_sandbox/stats").json()
+            before = stats["requests"]
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "shopspot", "backfill", "--json"], env=env, check=True,
+                capture_output=True, text=True,
+            )  # fmt: skip
+            seconds = time.perf_counter() - started
+            stats = httpx.get(f"http://127.0.0.1:{hubspot_port}/_sandbox/stats").json()
+            simulator = httpx.get(f"http://127.0.0.1:{shopify_port}/_simulator/stats").json()
+    finally:
+        for process in (shopify, hubspot):
+            process.terminate()
+            process.wait(timeout=30)
+    (report,) = json.loads(done.stdout)
+    objects = sum(kind["read"] for kind in report["kinds"])
+    calls = stats["requests"] - before
+    ceiling = LIMIT / window
+    return {
+        "store": ", ".join(f"{n:,} {kind}" for kind, n in sizes.items()),
+        "objects_imported": objects,
+        "hubspot_calls": calls,
+        "hubspot_calls_per_object": round(calls / objects, 4),
+        "hubspot_429s": sum(stats["rate_limited"].values()),
+        "dead_letters": report["dead_letters"],
+        "seconds": round(seconds, 1),
+        "objects_per_second": round(objects / seconds, 1),
+        "hubspot_limit": f"{LIMIT} per {window:g} s",
+        "calls_per_second_vs_ceiling": round((calls / seconds) / ceiling, 3),
+        "kinds": {k["kind"]: f"{k['read']} read in {k['seconds']:.0f} s" for k in report["kinds"]},
+        "simulator_store_generation_seconds": round(generating, 1),
+        "simulator_graphql_requests": simulator.get("graphql_requests"),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
