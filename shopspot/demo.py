@@ -240,10 +240,6 @@ def _summary(
         *(f"  {count} x {reason}" for reason, count in reasons.most_common(5)),
         f"webhook to HubSpot     p50 {p50:.2f} s, p95 {p95:.2f} s ({len(latencies)} writes)",
         "",
-        f"contacts only in webhooks {expected['contacts_only_in_webhooks']}: emails typed into "
-        "guest checkouts before the import;",
-        "  Shopify's Admin API does not show them, so they arrive with those checkouts' next "
-        "webhooks",
         "",
         f"Flower:        {urls['flower']}  (user demo, password demo)",
         f"HubSpot stats: {urls['hubspot']}/_sandbox/stats",

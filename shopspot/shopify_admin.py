@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -95,6 +97,42 @@ class ShopifyAdmin:
             return data
         raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} did not answer")
 
+    def rest_pages(self, resource: str, params: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
+        """Every page of a REST list (`checkouts`), following the `Link` header's next cursor.
+
+        The REST API is legacy, but its abandoned checkouts carry what GraphQL's lack: the
+        checkout's token and the email a guest typed in.
+        """
+        path = f"/admin/api/{self.store.api_version}/{resource}.json"
+        query: dict[str, str] = params
+        while True:
+            response = self._rest_get(path, query)
+            yield list(response.json()[resource])
+            cursor = _next_page(response.headers.get("Link", ""))
+            if cursor is None:
+                return
+            query = {"limit": params.get("limit", "250"), "page_info": cursor}
+
+    def _rest_get(self, path: str, params: dict[str, str]) -> httpx.Response:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                response = self._http.get(path, params=params)
+            except httpx.TransportError as exc:
+                self._backoff(attempt, type(exc).__name__)
+                continue
+            if response.status_code == 429:
+                time.sleep(float(response.headers.get("Retry-After") or 1.0))
+                continue
+            if response.status_code >= 500:
+                self._backoff(attempt, f"HTTP {response.status_code}")
+                continue
+            if response.status_code in (401, 403):
+                raise AdminError(f"Shopify refused the access token ({response.status_code})")
+            if response.status_code >= 400:
+                raise AdminError(f"Shopify REST {response.status_code}: {response.text[:200]}")
+            return response
+        raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} did not answer")
+
     def lines(self, url: str, skip: int = 0) -> Iterator[str]:
         """A bulk operation's JSONL result, line by line (a signed URL: no token), from line
         `skip` on, so an interrupted read resumes where it stopped."""
@@ -112,6 +150,14 @@ class ShopifyAdmin:
         delay = min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
         log.warning("Shopify Admin API %s; retrying in %.1f s", why, delay)
         time.sleep(delay)
+
+
+_NEXT = re.compile(r'<[^>]*[?&]page_info=([^&>]+)[^>]*>;\s*rel="next"')
+
+
+def _next_page(link: str) -> str | None:
+    match = _NEXT.search(link)
+    return unquote(match.group(1)) if match else None
 
 
 def _refill_seconds(cost: dict[str, Any]) -> float:

@@ -1,5 +1,6 @@
 """A Shopify store simulator: a deterministic store served over the Admin GraphQL API (with
-cost throttling and bulk operations), webhooks out in Shopify's shape, and a live mode."""
+cost throttling and bulk operations) and the REST abandoned checkouts list, webhooks out in
+Shopify's shape, and a live mode."""
 
 from .app import SimulatorApp
 from .config import SimulatorConfig, ThrottleSettings, WebhookKnobs

@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     add("--max-available", type=float, default=throttle.maximum_available)
     add("--restore-rate", type=float, default=throttle.restore_rate)
+    add("--rest-bucket-size", type=int, default=throttle.rest_bucket_size)
+    add("--rest-leak-rate", type=float, default=throttle.rest_leak_rate)
     add("--bulk-min-seconds", type=float, default=0.0)
     return parser
 
@@ -69,7 +71,10 @@ def main(argv: list[str] | None = None) -> None:
                 retry_delays=tuple(float(d) for d in args.retry_delays.split(",") if d.strip()),
             ),
             throttle=ThrottleSettings(
-                maximum_available=args.max_available, restore_rate=args.restore_rate
+                maximum_available=args.max_available,
+                restore_rate=args.restore_rate,
+                rest_bucket_size=args.rest_bucket_size,
+                rest_leak_rate=args.rest_leak_rate,
             ),
             now=datetime.fromisoformat(args.now) if args.now else None,
             live_rate=args.live_rate,

@@ -1,5 +1,6 @@
-"""The simulator's HTTP face: Shopify's Admin GraphQL endpoint, bulk result files, and the
-simulator's own control endpoints under /_simulator (no auth; not Shopify's)."""
+"""The simulator's HTTP face: Shopify's Admin GraphQL endpoint, the REST abandoned checkouts
+list, bulk result files, and the simulator's own control endpoints under /_simulator (no auth;
+not Shopify's)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class SimulatorApp:
         self._routes = Map(
             [
                 Rule("/admin/api/<version>/graphql.json", endpoint="graphql", methods=["POST"]),
+                Rule("/admin/api/<version>/checkouts.json", endpoint="checkouts", methods=["GET"]),
                 Rule("/bulk-results/<int:operation_id>.jsonl", endpoint="bulk_file"),
                 Rule("/_simulator/expected", endpoint="expected", methods=["GET"]),
                 Rule("/_simulator/changes", endpoint="changes", methods=["POST"]),
@@ -46,6 +48,7 @@ class SimulatorApp:
         )
         self._handlers: dict[str, Callable[..., Response]] = {
             "graphql": self.graphql,
+            "checkouts": self.checkouts,
             "bulk_file": self.bulk_file,
             "expected": self.expected,
             "changes": self.changes,
@@ -80,6 +83,16 @@ class SimulatorApp:
             request.get_data(),
             request.headers.get("Content-Type", "application/json"),
             request.host_url,
+        )
+        headers = {**answer.headers, "X-Request-Id": str(uuid.uuid4())}
+        return _json(answer.body, answer.status, headers)
+
+    def checkouts(self, request: Request, version: str) -> Response:
+        answer = self.sim.rest.checkouts(
+            version,
+            request.headers.get("X-Shopify-Access-Token"),
+            request.args,
+            request.base_url,
         )
         headers = {**answer.headers, "X-Request-Id": str(uuid.uuid4())}
         return _json(answer.body, answer.status, headers)

@@ -55,15 +55,22 @@ class WebhookKnobs:
 
 @dataclass(frozen=True)
 class ThrottleSettings:
-    """The GraphQL cost bucket of each access token (Shopify's leaky bucket)."""
+    """The leaky buckets of each access token: GraphQL cost points and REST requests."""
 
     maximum_available: float = 1000.0
     restore_rate: float = 50.0
     max_query_cost: int = 1000
+    rest_bucket_size: int = 40
+    """REST requests a token may make in one burst (Shopify's standard plan)."""
+    rest_leak_rate: float = 2.0
+    """REST requests per second the bucket drains (standard plan: 2; Shopify Plus: 20)."""
 
     def __post_init__(self) -> None:
         if self.maximum_available <= 0 or self.restore_rate < 0 or self.max_query_cost <= 0:
             raise ValueError("throttle settings must be positive")
+        # A bucket that never drains could not say when to retry.
+        if self.rest_bucket_size < 1 or not 0 < self.rest_leak_rate < math.inf:
+            raise ValueError("rest_bucket_size and rest_leak_rate must be positive")
 
 
 @dataclass(frozen=True)

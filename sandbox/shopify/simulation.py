@@ -14,6 +14,7 @@ from .generate import generate
 from .graphql_api import GraphQLApi
 from .ids import gid
 from .listings import IndexCache
+from .rest import RestApi
 from .stats import Stats
 from .subscriptions import Subscriptions
 from .themes import Themes
@@ -32,6 +33,7 @@ class Simulation:
         self.dispatcher = Dispatcher(config, self.clock, self.stats, self.subscriptions)
         self._files = tempfile.TemporaryDirectory(prefix="shopify-simulator-")
         self.graphql = GraphQLApi(self)
+        self.rest = RestApi(self)
         self.bulk = BulkOperations(
             Path(self._files.name),
             runner=self.graphql,

@@ -8,6 +8,8 @@ NAMES = (
     "graphql_requests",
     "graphql_throttled",
     "graphql_max_cost_exceeded",
+    "rest_requests",
+    "rest_throttled",
     "bulk_operations",
     "changes",
     "webhooks_emitted",

@@ -172,39 +172,3 @@ def checkout_token(url: str | None, gid: str) -> str:
     """The token is in the recovery URL; the checkout's id stands in when it is not."""
     match = _CHECKOUT_TOKEN.search(url or "")
     return match.group(1) if match else f"checkout{legacy_id(gid)}"
-
-
-def checkout(node: Node, children: list[Node]) -> Node:
-    total = node.get("totalPriceSet") or {}
-    currency = (total.get("presentmentMoney") or {}).get("currencyCode")
-    buyer = node.get("customer")
-    return {
-        "id": legacy_id(node["id"]),
-        "token": checkout_token(node.get("abandonedCheckoutUrl"), node["id"]),
-        "email": (buyer or {}).get("email"),
-        "abandoned_checkout_url": node.get("abandonedCheckoutUrl"),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-        "completed_at": node.get("completedAt"),
-        "note": node.get("note") or None,
-        "taxes_included": node.get("taxesIncluded"),
-        "currency": currency,
-        "presentment_currency": currency,
-        "subtotal_price": _presentment(node.get("subtotalPriceSet")),
-        "total_discounts": _presentment(node.get("totalDiscountSet")),
-        "total_line_items_price": _presentment(node.get("totalLineItemsPriceSet")),
-        "total_tax": _presentment(node.get("totalTaxSet")),
-        "total_price": _presentment(node.get("totalPriceSet")),
-        "billing_address": _address(node.get("billingAddress")),
-        "customer": customer(buyer) if buyer else None,
-        "line_items": [
-            {
-                key: value
-                for key, value in _line(
-                    line, _presentment(line.get("originalUnitPriceSet"))
-                ).items()
-                if key != "id"
-            }
-            for line in children
-        ],
-    }

@@ -27,7 +27,7 @@ class TerminalProgress(Progress):
 
     def started(self, shop: str, kind: str, total: int, resumed_from: int) -> None:
         self._started[kind] = time.monotonic()
-        resumed = f", resuming at line {resumed_from}" if resumed_from else ""
+        resumed = ", resuming where the last run stopped" if resumed_from else ""
         self._line(f"{shop} {kind:<10} {total} to import{resumed}", final=True)
 
     def advanced(self, shop: str, result: KindResult) -> None:

@@ -32,18 +32,6 @@ _ORDER = f"""
   customer {{ {_CUSTOMER} }}
 """
 
-_CHECKOUT = f"""
-  id abandonedCheckoutUrl completedAt createdAt updatedAt note taxesIncluded
-  subtotalPriceSet {{ {_MONEY} }} totalDiscountSet {{ {_MONEY} }}
-  totalLineItemsPriceSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }} totalPriceSet {{ {_MONEY} }}
-  billingAddress {{ {_ADDRESS} }}
-  customer {{ {_CUSTOMER} }}
-"""
-
-_CHECKOUT_LINE = f"""
-  id title variantTitle sku quantity product {{ id }} variant {{ id }}
-  originalUnitPriceSet {{ {_MONEY} }}
-"""
 
 _ORDER_LINE = f"{_LINE} originalUnitPriceSet {{ {_MONEY} }}"
 
@@ -69,17 +57,10 @@ def orders_bulk(query: str | None = None) -> str:
     }} }} }} }}"""
 
 
-def checkouts_bulk(query: str | None = None) -> str:
-    return f"""{{ abandonedCheckouts{_filter(query)} {{ edges {{ node {{ {_CHECKOUT}
-      lineItems {{ edges {{ node {{ {_CHECKOUT_LINE} }} }} }}
-    }} }} }} }}"""
-
-
 # The documents as the tests validate them (with a filter, the shape reconciliation uses).
 PRODUCTS_BULK = products_bulk("updated_at:>'2026-01-01T00:00:00Z'")
 CUSTOMERS_BULK = customers_bulk()
 ORDERS_BULK = orders_bulk()
-CHECKOUTS_BULK = checkouts_bulk("status:open")
 
 # Every product id: what reconciliation needs to see deletions, which "updated since" cannot.
 PRODUCT_IDS_BULK = "{ products { edges { node { id } } } }"

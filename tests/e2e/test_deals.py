@@ -187,3 +187,19 @@ def test_an_edited_order_replaces_its_line_items(shopspot: Shopspot) -> None:
 
     (item,) = shopspot.records("line_items", "name")
     assert item["name"] == "Gift card"
+
+
+def test_a_deleted_checkout_takes_its_deal_unless_it_became_an_order(shopspot: Shopspot) -> None:
+    other = "a" * 32
+    shopspot.send("checkouts/create", checkout(token=TOKEN))
+    shopspot.send("checkouts/create", checkout(token=other, email="grace@example.com"))
+    shopspot.send("orders/create", order(checkout_token=other, email="grace@example.com"))
+    # checkouts/delete (2026-04) names the checkout by cart token, not by its token.
+    for token in (TOKEN, other):
+        shopspot.send(
+            "checkouts/delete", {"id": 981820079255243537, "cart_token": f"cart-{token[:8]}"}
+        )
+
+    (deal,) = shopspot.records("deals", "shopify_token", "dealstage")
+    assert deal["shopify_token"] == other
+    assert shopspot.stage(deal) == "Processed"
