@@ -148,14 +148,14 @@ class Importer:
         result = ImportResult(shop=self._store.domain)
         calls_before = self._rt.hubspot.calls
         dead_before = self._rt.dead_letters.count()
-        for kind in KINDS:
-            result.kinds.append(self._import(kind))
+        for kind, following in zip(KINDS, [*KINDS[1:], None], strict=True):
+            result.kinds.append(self._import(kind, following))
         self._rt.redis.delete(self._key)  # the import is complete: the next one starts afresh
         result.hubspot_calls = self._rt.hubspot.calls - calls_before
         result.dead_letters = self._rt.dead_letters.count() - dead_before
         return result
 
-    def _import(self, kind: Kind) -> KindResult:
+    def _import(self, kind: Kind, following: Kind | None) -> KindResult:
         started = time.monotonic()
         saved = self._checkpoint(kind.name)
         result = KindResult(kind=kind.name, resumed_from=int(saved.get("next_line", 0)))
@@ -170,6 +170,7 @@ class Importer:
             operation = self._operation(kind, kind.bulk, saved)
             operation_id, result.total = operation.id, operation.roots
             roots = self._reader.roots(operation.url, result.resumed_from)
+            self._start_early(following)
         result.read = result.resumed_count = int(saved.get("read", 0))
         self._progress.started(self._store.domain, kind.name, result.total, result.resumed_from)
         for chunk in ahead(self._prepared(kind, roots)):
@@ -179,6 +180,14 @@ class Importer:
         self._save(kind.name, {"operation": operation_id, "done": True, "read": result.read})
         self._progress.finished(self._store.domain, result)
         return result
+
+    def _start_early(self, kind: Kind | None) -> None:
+        """Shopify prepares the next kind's export while this one is written: only one bulk
+        query may run at a time, and this one has completed."""
+        if kind is None or kind.bulk is None or self._checkpoint(kind.name):
+            return
+        operation_id = self._reader.start(kind.bulk(filter_for(self._since)))
+        self._save(kind.name, {"operation": operation_id, "next_line": 0, "read": 0})
 
     def _rest_checkouts(self, after_id: int) -> Iterator[Root]:
         """Open abandoned checkouts by ascending id; a resumed read starts after `after_id`."""
