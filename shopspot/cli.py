@@ -9,13 +9,16 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from shopspot import logs
 from shopspot.deadletters import DeadLetter, DeadLetterStore
 from shopspot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from shopspot.hubspot.schema import SetupReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,10 +132,7 @@ def setup() -> None:
     report = SetupReport()
     found = portal.set_up_hubspot(runtime.hubspot, report)
     portal.save(runtime.redis, runtime.account, found)
-    for what in report.created:
-        click.echo(f"created   {what}")
-    for what in report.existing:
-        click.echo(f"existing  {what}")
+    _echo_report(report)
     click.echo(
         f"HubSpot portal {found.portal_id}: {len(report.created)} created, "
         f"{len(report.existing)} already there"
@@ -155,12 +155,7 @@ def setup() -> None:
             # One store's refusal must not hide what was done for the others.
             click.echo(f"failed    {store.domain}: {exc}", err=True)
             failed.append(store.domain)
-    for what in shopify.created:
-        click.echo(f"created   {what}")
-    for what in shopify.existing:
-        click.echo(f"existing  {what}")
-    for what in shopify.manual:
-        click.echo(f"to do     {what}")
+    _echo_report(shopify)
     click.echo(
         f"Shopify ({len(stores)} store{'s' if len(stores) != 1 else ''}): "
         f"{len(shopify.created)} created, {len(shopify.existing)} already there, "
@@ -168,6 +163,13 @@ def setup() -> None:
     )
     if failed:
         raise click.ClickException(f"Shopify set-up failed for {', '.join(failed)}")
+
+
+def _echo_report(report: SetupReport) -> None:
+    for label, lines in (("created", report.created), ("existing", report.existing),
+                         ("to do", report.manual)):  # fmt: skip
+        for what in lines:
+            click.echo(f"{label:<9} {what}")
 
 
 @main.command()

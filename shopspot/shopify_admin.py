@@ -69,33 +69,21 @@ class ShopifyAdmin:
         """The `data` of the answer; raises AdminError or AdminUnavailable otherwise."""
         path = f"/admin/api/{self.store.api_version}/graphql.json"
         body = {"query": document, "variables": variables or {}}
-        for attempt in range(1, self._attempts + 1):
-            try:
-                response = self._http.post(path, json=body)
-            except httpx.TransportError as exc:
-                self._backoff(attempt, type(exc).__name__)
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                self._backoff(attempt, f"HTTP {response.status_code}")
-                continue
-            if response.status_code in (401, 403):
-                raise AdminError(f"Shopify refused the access token ({response.status_code})")
-            answer = response.json()
+        for _ in range(self._attempts):
+            answer = self._send("POST", path, json=body).json()
             cost = (answer.get("extensions") or {}).get("cost") or {}
             errors = answer.get("errors") or []
             if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
                 time.sleep(_refill_seconds(cost))
                 continue
             if errors:
-                codes = sorted(
-                    {str((e.get("extensions") or {}).get("code", "ERROR")) for e in errors}
-                )
+                codes = {str((e.get("extensions") or {}).get("code", "ERROR")) for e in errors}
                 messages = "; ".join(str(e.get("message", ""))[:200] for e in errors[:3])
-                raise AdminError(f"Shopify GraphQL {', '.join(codes)}: {messages}")
+                raise AdminError(f"Shopify GraphQL {', '.join(sorted(codes))}: {messages}")
             self.cost_used += float(cost.get("actualQueryCost") or 0)
             data: dict[str, Any] = answer["data"]
             return data
-        raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} did not answer")
+        raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} stayed throttled")
 
     def rest_pages(self, resource: str, params: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
         """Every page of a REST list (`checkouts`), following the `Link` header's next cursor.
@@ -106,30 +94,31 @@ class ShopifyAdmin:
         path = f"/admin/api/{self.store.api_version}/{resource}.json"
         query: dict[str, str] = params
         while True:
-            response = self._rest_get(path, query)
+            response = self._send("GET", path, params=query)
             yield list(response.json()[resource])
             cursor = _next_page(response.headers.get("Link", ""))
             if cursor is None:
                 return
             query = {"limit": params.get("limit", "250"), "page_info": cursor}
 
-    def _rest_get(self, path: str, params: dict[str, str]) -> httpx.Response:
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried over dropped connections, 5xx and 429 (after Retry-After)."""
         for attempt in range(1, self._attempts + 1):
             try:
-                response = self._http.get(path, params=params)
+                response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as exc:
                 self._backoff(attempt, type(exc).__name__)
                 continue
-            if response.status_code == 429:
-                time.sleep(float(response.headers.get("Retry-After") or 1.0))
+            if response.status_code == 429 and response.headers.get("Retry-After"):
+                time.sleep(float(response.headers["Retry-After"]))
                 continue
-            if response.status_code >= 500:
+            if response.status_code >= 500 or response.status_code == 429:
                 self._backoff(attempt, f"HTTP {response.status_code}")
                 continue
             if response.status_code in (401, 403):
                 raise AdminError(f"Shopify refused the access token ({response.status_code})")
             if response.status_code >= 400:
-                raise AdminError(f"Shopify REST {response.status_code}: {response.text[:200]}")
+                raise AdminError(f"Shopify answered {response.status_code}: {response.text[:200]}")
             return response
         raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} did not answer")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shopspot.hubspot.client import HubSpotClient
-from shopspot.hubspot.errors import Rejected
+from shopspot.hubspot.errors import Rejected, ValidationFailed, property_problems
 
 BATCH_LIMIT = 100
 # v4 association batches take up to 2,000 inputs to create and 1,000 to read.
@@ -33,9 +33,15 @@ class BatchOutcome:
 
     def raise_errors(self) -> None:
         """Refuse a partial answer the caller did not ask to handle."""
-        if self.errors:
-            categories = sorted({str(error.get("category")) for error in self.errors})
-            raise Rejected(207, ",".join(categories), f"{len(self.errors)} inputs failed")
+        if not self.errors:
+            return
+        categories = ",".join(sorted({str(error.get("category")) for error in self.errors}))
+        problems: dict[str, str] = {}
+        for error in self.errors:
+            problems |= property_problems(error)
+        if problems:
+            raise ValidationFailed(categories, problems)
+        raise Rejected(207, categories, f"{len(self.errors)} inputs failed")
 
 
 def post_batches(

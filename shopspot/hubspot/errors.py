@@ -90,11 +90,11 @@ def error_for(status: int, body: Any) -> HubSpotError:
         match = _EXISTING_ID.search(message)
         return Conflict(category, match.group(1) if match else None)
     if status == 400:
-        return ValidationFailed(category, _problems(body))
+        return ValidationFailed(category, property_problems(body))
     return Rejected(status, category)
 
 
-def _problems(body: dict[str, Any]) -> dict[str, str]:
+def property_problems(body: dict[str, Any]) -> dict[str, str]:
     """Property name → error code, from `errors[]` or from the JSON inside the message."""
     problems: dict[str, str] = {}
     for error in body.get("errors") or []:

@@ -20,7 +20,7 @@ from tests.support.deliveries import delivery
 from tests.support.env import SETTING_NAMES, SHOP, service_env
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 from tests.support.idle import settle
-from tests.support.processes import Process, start_receiver, start_worker
+from tests.support.processes import Process, start_receiver, start_worker, wait_for
 from tests.support.simulated import Simulated, environment
 
 _databases = itertools.count(1)
@@ -47,9 +47,20 @@ class Shopspot:
 
     def send(self, topic: str, payload: Any, shop: str = SHOP, **kwargs: Any) -> None:
         """Deliver a webhook and wait until everything it causes is in HubSpot."""
+        before = self.handled()
         response = self.post(topic, payload, shop, **kwargs)
-        assert response.json()["status"] in ("queued", "duplicate"), response.text
+        status = response.json()["status"]
+        assert status in ("queued", "duplicate"), response.text
+        if status == "queued":
+            # A message a worker has just popped is briefly in no queue: its task must be
+            # seen done before "nothing left to do" means anything.
+            wait_for(lambda: self.handled() != before, message=f"the {topic} task")
         self.settle()
+
+    def handled(self) -> int:
+        """Events every task has finished with, dead-lettered ones included (shop/redact
+        erases the count, so it changes rather than grows)."""
+        return sum(kind.succeeded + kind.failed for kind in self.activity.all())
 
     def settle(self) -> None:
         settle(self.redis)
@@ -106,9 +117,13 @@ def _stores_env(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def shopspot(shopspot_stack: Shopspot) -> Shopspot:
+def shopspot(shopspot_stack: Shopspot, request: pytest.FixtureRequest) -> Iterator[Shopspot]:
     shopspot_stack.reset()
-    return shopspot_stack
+    yield shopspot_stack
+    # A dead letter nobody asked for is a failure, even where the test looked elsewhere.
+    if request.node.get_closest_marker("dead_letters") is None:
+        shopspot_stack.settle()
+        assert [letter.reason for letter in shopspot_stack.dead_letters.list()] == []
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.conftest import Shopspot
 from tests.support.env import ROOT
-from tests.support.shopify import checkout, customer, order
+from tests.support.shopify import MUG_LINE, checkout, customer, order
 
 pytestmark = pytest.mark.integration
 
@@ -114,9 +114,11 @@ def test_c8_contacts_say_how_shopspot_first_met_them(shopspot: Shopspot) -> None
 def test_c9_purchase_facts_are_kept_current_on_the_contact(shopspot: Shopspot) -> None:
     shopspot.send("customers/create", customer(orders_count=1, total_spent="50.00"))
     later = "2026-11-03T10:00:00-05:00"
+    # Another order: its own line (Shopify's line item ids are unique across orders).
+    line = (9_000_000_000_000_002, *MUG_LINE[1:])
     shopspot.send(
         "orders/create",
-        order(order_id=6_000_000_000_000_002, created_at=later, processed_at=later),
+        order(order_id=6_000_000_000_000_002, created_at=later, processed_at=later, lines=[line]),
     )
     shopspot.send("orders/create", order(order_id=6_000_000_000_000_001))
     summary = {
@@ -129,6 +131,7 @@ def test_c9_purchase_facts_are_kept_current_on_the_contact(shopspot: Shopspot) -
     shopspot.send("customers/purchasing_summary", summary)
 
     ada = shopspot.one("contacts", *CONTACT_FIELDS)
+    assert shopspot.dead_letters.list() == []
     assert ada["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"
     assert ada["shopify_last_order_date"] == "2026-11-03T15:00:00.000Z"
     assert float(ada["shopify_orders_count"]) == 2

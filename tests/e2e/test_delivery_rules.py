@@ -86,6 +86,7 @@ def test_w3_a_hubspot_outage_loses_nothing(shopspot: Shopspot) -> None:
     assert shopspot.hubspot.stats()["injected_faults"]
 
 
+@pytest.mark.dead_letters
 def test_w5_customer_redact_erases_what_shopspot_keeps(shopspot: Shopspot) -> None:
     shopspot.send("customers/create", customer())
     shopspot.send("orders/create", order(buyer=customer()))
