@@ -60,7 +60,9 @@ class LocalRedis:
             "--maxmemory-policy", "noeviction",
             "--logfile", "redis.log",
         ]  # fmt: skip
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        # A session of its own: Ctrl-C in the terminal must not take Redis down before the
+        # processes that are still writing to it have finished.
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + timeout
         while True:
