@@ -143,6 +143,8 @@ def run(config: DemoConfig) -> None:
 
         click.echo(f"\n== live: the store changes {config.live_rate}/s; webhooks flow in "
                    "(Ctrl-C to finish)")  # fmt: skip
+        click.echo(f"   Flower:        {urls['flower']}  (user demo, password demo)")
+        click.echo(f"   HubSpot stats: {urls['hubspot']}/_sandbox/stats")
         shopify = httpx.Client(base_url=urls["shopify"], timeout=10)
         hubspot = httpx.Client(base_url=urls["hubspot"], timeout=10)
         shopify.post("/_simulator/config", json={"live_rate": config.live_rate})
@@ -156,7 +158,7 @@ def run(config: DemoConfig) -> None:
                    "the last webhooks to be delivered")  # fmt: skip
         wait_until(lambda: _idle(store), "the worker to finish", timeout=120)
         _command(["sweep"], env, quiet=True)
-        click.echo(_summary(shopify, hubspot, store, urls))
+        click.echo(_summary(shopify, hubspot, store))
 
 
 def _environment(redis_url: str, urls: dict[str, str]) -> dict[str, str]:
@@ -211,9 +213,7 @@ def _idle(store: redis.Redis) -> bool:
     return queues == 0 and not any(b.waiting() or b.in_flight() for b in buffers)
 
 
-def _summary(
-    shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis, urls: dict[str, str]
-) -> str:
+def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -> str:
     expected = shopify.get(
         "/_simulator/expected", params={"abandon_after_seconds": ABANDON_AFTER_SECONDS}
     ).json()
@@ -240,9 +240,6 @@ def _summary(
         *(f"  {count} x {reason}" for reason, count in reasons.most_common(5)),
         f"webhook to HubSpot     p50 {p50:.2f} s, p95 {p95:.2f} s ({len(latencies)} writes)",
         "",
-        "",
-        f"Flower:        {urls['flower']}  (user demo, password demo)",
-        f"HubSpot stats: {urls['hubspot']}/_sandbox/stats",
     ]
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 
+import httpx
 import psutil
 import pytest
 
@@ -31,16 +32,19 @@ def test_the_demo_syncs_a_store_and_ends_cleanly_on_ctrl_c(tmp_path: object) -> 
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
     demo = subprocess.Popen(
         [*SHOPSPOT, "demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
     assert demo.stdout is not None
     lines: list[str] = []
     for line in demo.stdout:
         lines.append(line)
-        if line.startswith("== live"):
+        if "HubSpot stats:" in line:
             break
+    flower = next(line for line in lines[::-1] if "Flower:" in line).split()[1]
     time.sleep(8)
-    demo.send_signal(signal.SIGINT)
+    assert httpx.get(flower, auth=("demo", "demo"), timeout=5).status_code == 200
+    # Ctrl-C reaches the whole foreground process group, as a terminal sends it.
+    os.killpg(demo.pid, signal.SIGINT)
     rest, _ = demo.communicate(timeout=180)
     output = "".join(lines) + rest
 
