@@ -3,7 +3,7 @@
 The sandbox runs in its own process with its limits raised out of the way. The load comes
 from several client processes, each on one kept-alive `http.client` connection, so that the
 figures measure the sandbox rather than a client library or a shared GIL.
-Run `python bench/bench_hubspot_sandbox.py`, or call `run()` for the figures as a dict.
+Run `python -m bench hubspot_sandbox` (or `make bench` for all).
 """
 
 from __future__ import annotations
@@ -12,33 +12,21 @@ import http.client
 import json
 import multiprocessing
 import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from bench.servers import hubspot_sandbox
 
 TOKEN = "bench-token"
 CLIENT_PROCESSES = 4
 BATCH_SIZE = 100
 _HEADERS = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
-_REPO = Path(__file__).resolve().parent.parent
-_READY = "hubspot sandbox listening on http://127.0.0.1:"
 
 
 def _start_sandbox() -> tuple[subprocess.Popen[str], int]:
     raised = "1000000000"
     limits = ["--rate-limit", raised, "--daily-limit", raised, "--search-per-second", raised]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.hubspot", "--port", "0", "--token", TOKEN, *limits],
-        cwd=_REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stdout.readline().strip() if process.stdout is not None else ""
-    if not line.startswith(_READY):
-        process.kill()
-        raise RuntimeError(f"the sandbox did not start: {line!r}")
-    return process, int(line.removeprefix(_READY))
+    return hubspot_sandbox(["--token", TOKEN, *limits])
 
 
 def _call(conn: http.client.HTTPConnection, method: str, path: str, body: Any = None) -> Any:

@@ -21,11 +21,9 @@ from typing import Any
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.servers import hubspot_sandbox, shopify_simulator
+from shopspot.localredis import LocalRedis
 
-from shopspot.localredis import LocalRedis, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"products": 5000, "customers": 50000, "orders": 100000, "checkouts": 5000}
 LIMIT = 190
 WINDOW = 10.0
@@ -34,31 +32,17 @@ SHOPIFY_TOKEN = "shpat_bench"
 SHOP = "bench-shop.myshopify.com"
 
 
-def _serve(argv: list[str], ready: str) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if ready not in line:
-        process.kill()
-        raise RuntimeError(f"did not start: {line!r}")
-    return process, int(line.rsplit(":", 1)[1])
-
-
 def run(sizes: dict[str, int] | None = None, window: float = WINDOW) -> dict[str, Any]:
     sizes = sizes or SIZES
     started_generating = time.perf_counter()
-    shopify, shopify_port = _serve(
-        [sys.executable, "-m", "sandbox.shopify", "--port", str(free_port()), "--token",
-         SHOPIFY_TOKEN, "--shop-domain", SHOP, "--seed", "11", "--api-version", "2025-01",
-         *[arg for kind, n in sizes.items() for arg in (f"--{kind}", str(n))]],
-        "shopify simulator listening on",
+    shopify, shopify_port = shopify_simulator(
+        ["--token", SHOPIFY_TOKEN, "--shop-domain", SHOP, "--seed", "11", "--api-version",
+         "2025-01", *[arg for kind, n in sizes.items() for arg in (f"--{kind}", str(n))]]
     )  # fmt: skip
     generating = time.perf_counter() - started_generating
-    hubspot, hubspot_port = _serve(
-        [sys.executable, "-m", "sandbox.hubspot", "--port", "0", "--token", HUBSPOT_TOKEN,
-         "--rate-limit", str(LIMIT), "--window-seconds", str(window),
-         "--daily-limit", "100000000", "--search-per-second", "1000"],
-        "hubspot sandbox listening on",
+    hubspot, hubspot_port = hubspot_sandbox(
+        ["--token", HUBSPOT_TOKEN, "--rate-limit", str(LIMIT), "--window-seconds", str(window),
+         "--daily-limit", "100000000", "--search-per-second", "1000"]
     )  # fmt: skip
     try:
         with tempfile.TemporaryDirectory() as folder, LocalRedis(Path(folder)) as server:

@@ -3,21 +3,18 @@
 The same authenticated GETs against a local HubSpot sandbox, through Shopspot's client,
 once taking a slot from the Redis budget before each call and once without (a limiter
 that never waits), in alternating rounds within one run so that machine noise hits both.
-Run `python -m bench` (all benchmarks) or `python bench/bench_limiter.py`.
+Run `python -m bench limiter` (or `make bench` for all).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import redis
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_hubspot_sandbox import TOKEN, _start_sandbox
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient

@@ -3,7 +3,7 @@
 Generation runs in a child process so its time and peak memory are its own. The GraphQL and
 bulk figures come from a simulator serving that large store in its own process, with the
 cost bucket raised out of the way, and one kept-alive `http.client` connection as the client.
-Run `python -m bench shopify_simulator` (or this file), or call `run()` for the figures.
+Run `python -m bench shopify_simulator` (or `make bench` for all).
 """
 
 from __future__ import annotations
@@ -13,16 +13,14 @@ import json
 import multiprocessing
 import resource
 import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from bench.servers import shopify_simulator
 
 TOKEN = "bench-token"
 SIZES = {"products": 5_000, "customers": 50_000, "orders": 100_000, "checkouts": 5_000}
 PAGE_SECONDS = 5.0
-_REPO = Path(__file__).resolve().parent.parent
-_READY = "shopify simulator listening on http://127.0.0.1:"
 ORDERS_PAGE = """
 query($after: String) {
   orders(first: 50, after: $after) {
@@ -49,7 +47,6 @@ BULK_QUERY = """
 
 
 def _generate(result: Any) -> None:
-    sys.path.insert(0, str(_REPO))
     from sandbox.shopify.config import SimulatorConfig
     from sandbox.shopify.generate import generate
 
@@ -79,27 +76,7 @@ def _generate(result: Any) -> None:
 def _start_simulator() -> tuple[subprocess.Popen[str], int]:
     sizes = [arg for name, size in SIZES.items() for arg in (f"--{name}", str(size))]
     unthrottled = ["--max-available", "1000000000", "--restore-rate", "1000000000"]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sandbox.shopify",
-            "--port",
-            "0",
-            "--token",
-            TOKEN,
-            *sizes,
-            *unthrottled,
-        ],
-        cwd=_REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    line = process.stdout.readline().strip() if process.stdout is not None else ""
-    if not line.startswith(_READY):
-        process.kill()
-        raise RuntimeError(f"the simulator did not start: {line!r}")
-    return process, int(line.removeprefix(_READY))
+    return shopify_simulator(["--token", TOKEN, *sizes, *unthrottled])
 
 
 def _graphql(conn: http.client.HTTPConnection, query: str, variables: dict[str, Any]) -> Any:
