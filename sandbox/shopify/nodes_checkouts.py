@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 from .graphcontext import Connection, Context, Info, list_connection, mailing_address
 from .ids import gid
-from .nodes_catalog import ProductNode, VariantNode, product_node, variant_node
 from .nodes_customers import CustomerNode
+from .nodes_lines import LineNode
 from .paging import encode_cursor
 from .payloads import Renderer
 from .records import Checkout, CheckoutLine
@@ -90,46 +90,18 @@ class CheckoutNode:
         )
 
 
-class CheckoutLineNode:
+class CheckoutLineNode(LineNode):
     typename: ClassVar[str] = "AbandonedCheckoutLineItem"
+    record: CheckoutLine
 
     def __init__(self, ctx: Context, record: CheckoutLine, checkout: Checkout) -> None:
-        self.ctx = ctx
-        self.record = record
-        self.checkout = checkout
-
-    def _bag(self, cents: int) -> dict[str, Any]:
-        return self.ctx.money_bag(cents, self.checkout.presentment_currency)
+        super().__init__(ctx, record, checkout.presentment_currency)
 
     def id(self, info: Info) -> str:
         return gid("AbandonedCheckoutLineItem", self.record.id)
 
-    def title(self, info: Info) -> str:
-        return self.record.title
-
-    def variantTitle(self, info: Info) -> str | None:
-        return self.record.variant_title
-
-    def sku(self, info: Info) -> str | None:
-        return self.record.sku
-
-    def quantity(self, info: Info) -> int:
-        return self.record.quantity
-
-    def product(self, info: Info) -> ProductNode | None:
-        return product_node(self.ctx, self.record.product_id)
-
-    def variant(self, info: Info) -> VariantNode | None:
-        return variant_node(self.ctx, self.record.variant_id)
-
-    def originalUnitPriceSet(self, info: Info) -> dict[str, Any]:
-        return self._bag(self.record.price)
-
     def originalTotalPriceSet(self, info: Info) -> dict[str, Any]:
         return self._bag(self.record.price * self.record.quantity)
-
-    def discountedUnitPriceSet(self, info: Info) -> dict[str, Any]:
-        return self._bag(self.record.price)
 
     def discountedTotalPriceSet(self, info: Info) -> dict[str, Any]:
         return self._bag(self.record.price * self.record.quantity)

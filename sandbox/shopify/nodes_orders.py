@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 from .graphcontext import Connection, Context, Info, list_connection, mailing_address
 from .ids import gid
-from .nodes_catalog import ProductNode, VariantNode, product_node, variant_node
 from .nodes_customers import CustomerNode
+from .nodes_lines import LineNode
 from .payloads import gateways
 from .records import LineItem, Order, Refund
 
@@ -188,16 +188,12 @@ class OrderNode:
         return refunds if first is None else refunds[:first]
 
 
-class LineItemNode:
+class LineItemNode(LineNode):
     typename: ClassVar[str] = "LineItem"
+    record: LineItem
 
     def __init__(self, ctx: Context, record: LineItem, order: Order) -> None:
-        self.ctx = ctx
-        self.record = record
-        self.order = order
-
-    def _bag(self, cents: int) -> dict[str, Any]:
-        return self.ctx.money_bag(cents, self.order.presentment_currency)
+        super().__init__(ctx, record, order.presentment_currency)
 
     def id(self, info: Info) -> str:
         return gid("LineItem", self.record.id)
@@ -206,20 +202,8 @@ class LineItemNode:
         record = self.record
         return f"{record.title} - {record.variant_title}" if record.variant_title else record.title
 
-    def title(self, info: Info) -> str:
-        return self.record.title
-
-    def variantTitle(self, info: Info) -> str | None:
-        return self.record.variant_title
-
-    def sku(self, info: Info) -> str | None:
-        return self.record.sku
-
     def vendor(self, info: Info) -> str | None:
         return self.record.vendor
-
-    def quantity(self, info: Info) -> int:
-        return self.record.quantity
 
     def currentQuantity(self, info: Info) -> int:
         return self.record.quantity - self.record.refunded
@@ -243,20 +227,8 @@ class LineItemNode:
     def isGiftCard(self, info: Info) -> bool:
         return False
 
-    def product(self, info: Info) -> ProductNode | None:
-        return product_node(self.ctx, self.record.product_id)
-
-    def variant(self, info: Info) -> VariantNode | None:
-        return variant_node(self.ctx, self.record.variant_id)
-
     def customAttributes(self, info: Info) -> list[dict[str, Any]]:
         return []
-
-    def originalUnitPriceSet(self, info: Info) -> dict[str, Any]:
-        return self._bag(self.record.price)
-
-    def discountedUnitPriceSet(self, info: Info) -> dict[str, Any]:
-        return self._bag(self.record.price)
 
     def originalTotalSet(self, info: Info) -> dict[str, Any]:
         return self._bag(self.record.price * self.record.quantity)
