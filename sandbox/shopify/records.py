@@ -6,6 +6,7 @@ stays small in memory.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -144,8 +145,34 @@ class Fulfillment:
     """(line item id, quantity) per fulfilled line."""
 
 
+class _SaleAmounts:
+    """What an order and a checkout compute alike from their lines (amounts in cents)."""
+
+    __slots__ = ()
+    line_items: Sequence[LineItem | CheckoutLine]
+    shipping: int
+    discount: int
+    tax: int
+
+    @property
+    def line_items_total(self) -> int:
+        return sum(line.price * line.quantity for line in self.line_items)
+
+    @property
+    def subtotal(self) -> int:
+        return self.line_items_total - self.discount
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping + self.tax
+
+    @property
+    def weight(self) -> int:
+        return sum(line.grams * line.quantity for line in self.line_items)
+
+
 @dataclass(slots=True)
-class Order:
+class Order(_SaleAmounts):
     id: int
     number: int
     token: str
@@ -185,24 +212,8 @@ class Order:
         return f"#{self.number}"
 
     @property
-    def line_items_total(self) -> int:
-        return sum(item.price * item.quantity for item in self.line_items)
-
-    @property
-    def subtotal(self) -> int:
-        return self.line_items_total - self.discount
-
-    @property
-    def total(self) -> int:
-        return self.subtotal + self.shipping + self.tax
-
-    @property
     def refunded(self) -> int:
         return sum(refund.amount for refund in self.refunds)
-
-    @property
-    def weight(self) -> int:
-        return sum(item.grams * item.quantity for item in self.line_items)
 
 
 @dataclass(slots=True)
@@ -221,7 +232,7 @@ class CheckoutLine:
 
 
 @dataclass(slots=True)
-class Checkout:
+class Checkout(_SaleAmounts):
     id: int
     token: str
     cart_token: str
@@ -249,19 +260,3 @@ class Checkout:
     @property
     def name(self) -> str:
         return f"#{self.id}"
-
-    @property
-    def line_items_total(self) -> int:
-        return sum(line.price * line.quantity for line in self.line_items)
-
-    @property
-    def subtotal(self) -> int:
-        return self.line_items_total - self.discount
-
-    @property
-    def total(self) -> int:
-        return self.subtotal + self.shipping + self.tax
-
-    @property
-    def weight(self) -> int:
-        return sum(line.grams * line.quantity for line in self.line_items)
