@@ -7,7 +7,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import pools
 from .ids import UNLISTED_CHECKOUT_IDS, IdAllocator
@@ -269,18 +269,7 @@ class Factory:
         """A placed order, still pending payment; callers move it through its life."""
         if checkout is not None:
             lines = [
-                LineItem(
-                    id=self.ids.take("LineItem", self.between(1, 5)),
-                    product_id=line.product_id,
-                    variant_id=line.variant_id,
-                    title=line.title,
-                    variant_title=line.variant_title,
-                    sku=line.sku,
-                    vendor=line.vendor,
-                    quantity=line.quantity,
-                    price=line.price,
-                    grams=line.grams,
-                )
+                LineItem(id=self.ids.take("LineItem", self.between(1, 5)), **_carried(line))
                 for line in checkout.line_items
             ]
             source, currency = "web", checkout.presentment_currency
@@ -349,15 +338,7 @@ class Factory:
                 CheckoutLine(
                     id=self.ids.take("AbandonedCheckoutLineItem", self.between(1, 3)),
                     key=self.hex_token(),
-                    product_id=line.product_id,
-                    variant_id=line.variant_id,
-                    title=line.title,
-                    variant_title=line.variant_title,
-                    sku=line.sku,
-                    vendor=line.vendor,
-                    quantity=line.quantity,
-                    price=line.price,
-                    grams=line.grams,
+                    **_carried(line),
                 )
             )
         total_items = sum(line.price * line.quantity for line in lines)
@@ -450,3 +431,18 @@ class Factory:
         if self.chance(0.5):
             return f"{local[:1].upper()}{local[1:]}@{domain.capitalize()}"
         return email.upper()
+
+
+def _carried(line: LineItem | CheckoutLine) -> dict[str, Any]:
+    """What a line keeps when it moves between a checkout and an order."""
+    return {
+        "product_id": line.product_id,
+        "variant_id": line.variant_id,
+        "title": line.title,
+        "variant_title": line.variant_title,
+        "sku": line.sku,
+        "vendor": line.vendor,
+        "quantity": line.quantity,
+        "price": line.price,
+        "grams": line.grams,
+    }
