@@ -54,7 +54,6 @@ class ShopifyAdmin:
             timeout=httpx.Timeout(timeout_seconds, connect=5.0),
             transport=transport,
         )
-        self.cost_used = 0.0
 
     def close(self) -> None:
         self._http.close()
@@ -80,7 +79,6 @@ class ShopifyAdmin:
                 codes = {str((e.get("extensions") or {}).get("code", "ERROR")) for e in errors}
                 messages = "; ".join(str(e.get("message", ""))[:200] for e in errors[:3])
                 raise AdminError(f"Shopify GraphQL {', '.join(sorted(codes))}: {messages}")
-            self.cost_used += float(cost.get("actualQueryCost") or 0)
             data: dict[str, Any] = answer["data"]
             return data
         raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} stayed throttled")

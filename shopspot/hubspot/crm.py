@@ -12,7 +12,6 @@ from shopspot.hubspot.errors import Rejected, ValidationFailed, property_problem
 BATCH_LIMIT = 100
 # v4 association batches take up to 2,000 inputs to create and 1,000 to read.
 ASSOCIATION_BATCH_LIMIT = 1000
-SEARCH_PAGE_LIMIT = 200
 
 T = TypeVar("T")
 
@@ -130,29 +129,6 @@ def batch_archive(client: HubSpotClient, object_type: str, ids: Sequence[str]) -
     post_batches(client, f"/crm/v3/objects/{object_type}/batch/archive", inputs)
 
 
-def search(
-    client: HubSpotClient,
-    object_type: str,
-    filters: Sequence[Mapping[str, Any]],
-    *,
-    properties: Sequence[str] = (),
-    after: str | None = None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of records matching all `filters`, and the cursor of the next page."""
-    body: dict[str, Any] = {
-        "filterGroups": [{"filters": list(filters)}],
-        "properties": list(properties),
-        "limit": SEARCH_PAGE_LIMIT,
-    }
-    if after:
-        body["after"] = after
-    answer = client.request(
-        "POST", f"/crm/v3/objects/{object_type}/search", json=body, idempotent=True, search=True
-    )
-    following = ((answer.get("paging") or {}).get("next") or {}).get("after")
-    return answer["results"], following
-
-
 def associate(
     client: HubSpotClient,
     from_type: str,
@@ -168,20 +144,3 @@ def associate(
     ]
     path = f"/crm/v4/associations/{from_type}/{to_type}/batch/create"
     post_batches(client, path, inputs, ASSOCIATION_BATCH_LIMIT).raise_errors()
-
-
-def associated_ids(
-    client: HubSpotClient, from_type: str, to_type: str, ids: Sequence[str]
-) -> dict[str, list[str]]:
-    """For each record id, the ids of its associated `to_type` records."""
-    found: dict[str, list[str]] = {}
-    for chunk in chunks(ids):
-        answer = client.request(
-            "POST",
-            f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
-            json={"inputs": [{"id": record_id} for record_id in chunk]},
-            idempotent=True,
-        )
-        for result in answer["results"]:
-            found[str(result["from"]["id"])] = [str(to["toObjectId"]) for to in result["to"]]
-    return found

@@ -111,3 +111,17 @@ def test_validation_errors_are_not_retried_and_name_the_property(redis_url: str)
 
     assert raised.value.problems == {"colour": "PROPERTY_DOESNT_EXIST"}
     assert requests == 1
+
+
+def test_searches_keep_to_their_own_per_second_budget(redis_url: str) -> None:
+    body = {"filterGroups": [{"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]}]}
+    with hubspot_sandbox() as view:
+        hubspot = client(view, redis_url)
+        for _ in range(12):
+            hubspot.request(
+                "POST", "/crm/v3/objects/contacts/search", json=body, idempotent=True, search=True
+            )
+        stats = view.stats()
+
+    assert stats["by_endpoint"]["POST /crm/v3/objects/contacts/search"] == 12
+    assert stats["rate_limited"] == {}
