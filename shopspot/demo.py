@@ -35,6 +35,7 @@ from shopspot.localredis import LocalRedis, free_port
 from shopspot.pending import PendingBuffer
 from shopspot.sync.items import BUFFERS
 from shopspot.sync.latency import LATENCIES
+from shopspot.topics import Kind
 
 SHOP = "demo-shop.myshopify.com"
 HUBSPOT_TOKEN = "demo-hubspot-token"
@@ -207,8 +208,7 @@ def _watch(
 
 
 def _idle(store: redis.Redis) -> bool:
-    queues = sum(int(store.llen(name)) for name in ("customers", "products", "orders",
-                                                       "checkouts", "privacy"))  # fmt: skip
+    queues = sum(int(store.llen(kind.value)) for kind in Kind)
     buffers = [PendingBuffer(store, name) for name in BUFFERS]
     return queues == 0 and not any(b.waiting() or b.in_flight() for b in buffers)
 

@@ -155,11 +155,8 @@ class PendingBuffer:
 
     def offer(self, item: Item) -> str:
         """Queue the item: "queued", or "stale"/"duplicate" when it changes nothing."""
-        answer = self._offer(
-            keys=[self._items, self._order, self._applied],
-            args=[item.key, item.version, item.dump(), time.time()],
-        )
-        return answer.decode() if isinstance(answer, bytes) else str(answer)
+        (answer,) = self.offer_many([item])
+        return answer
 
     def offer_many(self, items: Sequence[Item]) -> list[str]:
         """`offer` for many items in one round trip to Redis."""

@@ -51,14 +51,17 @@ class Runtime:
         return hashlib.sha256(token.encode()).hexdigest()[:16]
 
     @cached_property
+    def limiter(self) -> RateLimiter:
+        # One budget per HubSpot app token: HubSpot's burst limit is per app.
+        return RateLimiter(self.redis, self.account)
+
+    @cached_property
     def hubspot(self) -> HubSpotClient:
         token = self.settings.require_hubspot_token().get_secret_value()
-        # One budget per HubSpot app token: HubSpot's burst limit is per app.
-        self._limiter = RateLimiter(self.redis, self.account)
         return HubSpotClient(
             self.settings.hubspot_base_url,
             token,
-            self._limiter,
+            self.limiter,
             ClientPolicy(
                 rate_limit=self.settings.hubspot_rate_limit_per_10s,
                 window_seconds=self.settings.hubspot_rate_window_seconds,
@@ -69,7 +72,7 @@ class Runtime:
 
     def hubspot_calls_today(self) -> int:
         calls, _ = self.hubspot.policy.budgets()
-        return self._limiter.used_today(calls)
+        return self.limiter.used_today(calls)
 
     def portal(self) -> portal.PortalSetup:
         found = portal.load(self.redis, self.account)

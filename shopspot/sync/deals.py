@@ -102,17 +102,18 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     due: dict[str, float] = {}
     done: list[str] = []
     aliases: dict[str, str] = {}
-    for sale in written:
+    labels = {stage_id: label for label, stage_id in stage_ids.items()}
+    for sale, buyer in zip(written, buyers, strict=True):
         dkey = dkeys[id(sale)]
         deal_id = deal_ids[dkey]
-        email = contact_email(buyer_contact_properties(shop, sale, sync_origin=None).get("email"))
+        email = contact_email(buyer.get("email"))
         if email and email in contact_ids:
             contact_pairs.append((deal_id, contact_ids[email]))
         lines_now = {r[LINE_KEY]: line_ids[r[LINE_KEY]] for r in line_records[dkey]}
         line_pairs += [(deal_id, line_id) for line_id in lines_now.values()]
         previous = memos[dkey].lines
         removed_lines += [lid for lkey, lid in previous.items() if lkey not in lines_now]
-        stage = _stage_of(deals[dkey], stage_ids)
+        stage = _stage(labels.get(deals[dkey].get("dealstage", "")))
         memos[dkey] = DealMemory(id=deal_id, stage=stage.value if stage else None, lines=lines_now)
         if isinstance(sale, Checkout):
             if sale.id is not None:
@@ -216,8 +217,3 @@ def timestamp_ms(ms: int) -> str:
 
 def _stage(label: str | None) -> Stage | None:
     return Stage(label) if label in {stage.value for stage in Stage} else None
-
-
-def _stage_of(props: dict[str, str], stage_ids: dict[str, str]) -> Stage | None:
-    by_id = {stage_id: label for label, stage_id in stage_ids.items()}
-    return _stage(by_id.get(props.get("dealstage", "")))
