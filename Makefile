@@ -31,7 +31,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shopspot webapi worker tasks sandbox
+	$(BIN)/mypy shopspot webapi worker tasks sandbox cli
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -10,10 +10,10 @@ from .config import SandboxConfig
 from .server import serve
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     defaults = SandboxConfig()
     parser = argparse.ArgumentParser(
-        prog="python -m sandbox.hubspot", description="Serve a local HubSpot CRM API sandbox."
+        prog=prog, description="Serve a local HubSpot CRM API sandbox."
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1")
@@ -45,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m sandbox.hubspot") -> None:
+    args = _parser(prog).parse_args(argv)
     try:
         config = SandboxConfig(
             token=args.token,

@@ -12,11 +12,9 @@ from .server import serve
 from .versions import SUPPORTED_VERSIONS
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     defaults, knobs, throttle = SimulatorConfig(), WebhookKnobs(), ThrottleSettings()
-    parser = argparse.ArgumentParser(
-        prog="python -m sandbox.shopify", description="Serve a simulated Shopify store."
-    )
+    parser = argparse.ArgumentParser(prog=prog, description="Serve a simulated Shopify store.")
     add = parser.add_argument
     add("--host", default="127.0.0.1")
     add("--port", type=int, default=0, help="0 picks a free port")
@@ -49,8 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m sandbox.shopify") -> None:
+    args = _parser(prog).parse_args(argv)
     try:
         config = SimulatorConfig(
             seed=args.seed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from shopspot.cli import main
+from cli.main import main
 from tests.e2e.conftest import Shopspot
 from tests.support.shopify import MUG_LINE, at, checkout, customer, order, product
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from shopspot.cli import main
+from cli.main import main
 from tests.e2e.conftest import OTHER_SHOP, Shopspot
 from tests.support.processes import wait_for
 from tests.support.shopify import checkout, customer, order, product

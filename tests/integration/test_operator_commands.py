@@ -11,8 +11,8 @@ import pytest
 import redis
 from click.testing import CliRunner
 
+from cli.main import main
 from shopspot.activity import ActivityLog
-from shopspot.cli import main
 from shopspot.deadletters import DeadLetterStore
 from shopspot.events import WebhookEvent
 from shopspot.sync.due import CheckoutsDue

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from pydantic import SecretStr
 
+from cli.main import main
 from shopspot import shopify_setup
-from shopspot.cli import main
 from shopspot.hubspot.schema import SetupReport
 from shopspot.settings import Store
 from shopspot.shopify_admin import AdminError, ShopifyAdmin

@@ -1,4 +1,5 @@
-"""`python -m sandbox.shopify` serves a store and says where, in one line."""
+"""`shopspot sandbox shopify` (and `python -m sandbox.shopify`) serves a store and says where,
+in one line."""
 
 from __future__ import annotations
 
@@ -6,14 +7,20 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from tests.sandbox.shopify_fixtures import REPO_ROOT
 
 READY = "shopify simulator listening on http://127.0.0.1:"
+COMMANDS = {
+    "shopspot sandbox shopify": [sys.executable, "-m", "cli", "sandbox", "shopify"],
+    "python -m sandbox.shopify": [sys.executable, "-m", "sandbox.shopify"],
+}
 
 
-def test_the_module_serves_and_announces_its_port() -> None:
-    command = [sys.executable, "-m", "sandbox.shopify", "--port", "0", "--token", "T"]
+@pytest.mark.parametrize("form", COMMANDS)
+def test_the_command_serves_and_announces_its_port(form: str) -> None:
+    command = [*COMMANDS[form], "--port", "0", "--token", "T"]
     sizes = ["--seed", "1", "--products", "5", "--customers", "20", "--orders", "30"]
     process = subprocess.Popen(
         [*command, *sizes, "--checkouts", "5", "--live-rate", "0"],
@@ -37,9 +44,10 @@ def test_the_module_serves_and_announces_its_port() -> None:
         process.wait(timeout=10)
 
 
-def test_invalid_settings_are_refused() -> None:
+@pytest.mark.parametrize("form", COMMANDS)
+def test_invalid_settings_are_refused(form: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "sandbox.shopify", "--orders", "-1"],
+        [*COMMANDS[form], "--orders", "-1"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -16,7 +16,7 @@ import httpx
 from shopspot.localredis import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOPSPOT = [sys.executable, "-c", "from shopspot.cli import main; main()"]
+SHOPSPOT = [sys.executable, "-c", "from cli.main import main; main()"]
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from typing import Any
 import redis
 from click.testing import CliRunner
 
-from shopspot.cli import main
+from cli.main import main
 from shopspot.deadletters import DeadLetterStore
 from tests.sandbox.shopify_fixtures import TOKEN, Running
 from tests.support.env import SETTING_NAMES, service_env

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from shopspot.cli import main
+from cli.main import main
 from shopspot.settings import Settings
 from tests.support.env import ROOT
 
@@ -52,7 +52,7 @@ def test_every_command_in_compose_and_dockerfile_exists() -> None:
     for command in shopspot:
         assert command[1] in main.commands, command
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["shopspot"] == "shopspot.cli:main"
+    assert scripts["shopspot"] == "cli.main:main"
     for folder in re.findall(r"^COPY (\w+) ", dockerfile, re.MULTILINE):
         assert (ROOT / folder).is_dir(), folder
 

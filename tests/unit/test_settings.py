@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from shopspot.cli import main
+from cli.main import main
 from shopspot.settings import Settings, SettingsError, load_settings
 
 REDIS = "redis://127.0.0.1:6390/0"

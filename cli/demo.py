@@ -33,9 +33,8 @@ from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.localredis import LocalRedis, free_port
 from shopspot.pending import PendingBuffer
-from shopspot.sync.items import BUFFERS
 from shopspot.sync.latency import LATENCIES
-from shopspot.topics import Kind
+from shopspot.topics import Buffer, Kind
 
 SHOP = "demo-shop.myshopify.com"
 HUBSPOT_TOKEN = "demo-hubspot-token"
@@ -44,7 +43,7 @@ SECRET = "demo-webhook-secret"
 FLOWER_AUTH = "demo:demo"
 # Short enough to watch checkouts being abandoned during the demo.
 ABANDON_AFTER_SECONDS = 120
-SHOPSPOT = [sys.executable, "-m", "shopspot"]
+SHOPSPOT = [sys.executable, "-m", "cli"]
 
 
 @dataclass(frozen=True)
@@ -209,7 +208,7 @@ def _watch(
 
 def _idle(store: redis.Redis) -> bool:
     queues = sum(int(store.llen(kind.value)) for kind in Kind)
-    buffers = [PendingBuffer(store, name) for name in BUFFERS]
+    buffers = [PendingBuffer(store, name) for name in Buffer]
     return queues == 0 and not any(b.waiting() or b.in_flight() for b in buffers)
 
 

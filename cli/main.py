@@ -97,7 +97,7 @@ def beat(celery_args: tuple[str, ...]) -> None:
 )
 def demo(duration: float | None) -> None:
     """Shopspot's whole job against local stand-ins of Shopify and HubSpot."""
-    from shopspot.demo import DemoConfig, run
+    from cli.demo import DemoConfig, run
 
     logs.configure("text", "WARNING")
     run(DemoConfig(duration=duration))
@@ -114,7 +114,16 @@ def sandbox_hubspot(args: tuple[str, ...]) -> None:
     """Serve the HubSpot CRM sandbox (`shopspot sandbox hubspot --help`)."""
     from sandbox.hubspot.__main__ import main as serve
 
-    serve(list(args))
+    serve(list(args), prog="shopspot sandbox hubspot")
+
+
+@sandbox.command("shopify", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sandbox_shopify(args: tuple[str, ...]) -> None:
+    """Serve the Shopify store simulator (`shopspot sandbox shopify --help`)."""
+    from sandbox.shopify.__main__ import main as serve
+
+    serve(list(args), prog="shopspot sandbox shopify")
 
 
 @main.command()
@@ -177,12 +186,13 @@ def _echo_report(report: SetupReport) -> None:
 def sweep() -> None:
     """Move checkouts older than the abandon delay to Checkout Abandoned, now (D8)."""
     from shopspot.runtime import Runtime
-    from shopspot.sync.items import DEALS
     from shopspot.sync.sweep import queue_due_checkouts
+    from shopspot.topics import Buffer
 
     runtime = Runtime(_settings())
-    queued = queue_due_checkouts(runtime)
-    result = runtime.flusher.drain(runtime.buffers[DEALS])
+    deals = runtime.buffers[Buffer.DEALS]
+    queued = queue_due_checkouts(runtime.redis, runtime.due, deals, runtime.context.clock())
+    result = runtime.flusher.drain(deals)
     click.echo(
         f"{queued} checkouts due; {result.synced} deal writes, {result.dead_lettered} failed"
     )

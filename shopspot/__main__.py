@@ -1,5 +1,0 @@
-"""`python -m shopspot`: the `shopspot` command."""
-
-from shopspot.cli import main
-
-main()
