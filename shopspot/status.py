@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any, cast
+from typing import Any
 
 from shopspot.runtime import Runtime
 from shopspot.topics import Kind, kind_of
-
-SWEEP_LAST_RUN = "shopspot:sweep:last-run"
 
 
 def collect(rt: Runtime) -> dict[str, Any]:
@@ -37,8 +35,7 @@ def collect(rt: Runtime) -> dict[str, Any]:
                 }
             )
         stores.append({"shop": shop, "kinds": kinds})
-    last_sweep = cast(bytes | None, rt.redis.get(SWEEP_LAST_RUN))
-    last = float(last_sweep) if last_sweep else None
+    last = rt.due.last_swept()
     interval = rt.settings.sweep_interval_seconds
     return {
         "stores": stores,

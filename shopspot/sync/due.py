@@ -12,6 +12,7 @@ from typing import cast
 import redis
 
 KEY = "shopspot:checkouts-due"
+LAST_SWEPT = "shopspot:sweep:last-run"
 
 
 class CheckoutsDue:
@@ -34,6 +35,14 @@ class CheckoutsDue:
 
     def pending(self) -> int:
         return int(self._redis.zcard(KEY))
+
+    def swept(self, now: float) -> None:
+        """A sweep has queued everything due at `now`."""
+        self._redis.set(LAST_SWEPT, str(now))
+
+    def last_swept(self) -> float | None:
+        raw = cast(bytes | None, self._redis.get(LAST_SWEPT))
+        return float(raw) if raw else None
 
     def next_due(self) -> float | None:
         first = cast(list[tuple[bytes, float]], self._redis.zrange(KEY, 0, 0, withscores=True))

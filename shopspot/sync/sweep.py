@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from shopspot.runtime import Runtime
-from shopspot.status import SWEEP_LAST_RUN
-from shopspot.sync.items import DEALS, abandon_item
+import redis
+
+from shopspot.pending import PendingBuffer
+from shopspot.sync.due import CheckoutsDue
+from shopspot.sync.items import abandon_item
 
 _LOCK = "shopspot:sweep:lock"
 PAGE = 1000
 
 
-def queue_due_checkouts(rt: Runtime) -> int:
-    """Queue the stage move of every checkout now due; returns how many.
+def queue_due_checkouts(
+    client: redis.Redis, due: CheckoutsDue, deals: PendingBuffer, now: float
+) -> int:
+    """Queue into `deals` the stage move of every checkout due at `now`; returns how many.
 
     A lock keeps two sweeps (two beats by mistake, or beat and `shopspot sweep`) from
     working at once; the moves themselves are idempotent, so a second sweep changes nothing.
     """
-    if not rt.redis.set(_LOCK, b"1", nx=True, ex=60):
+    if not client.set(_LOCK, b"1", nx=True, ex=60):
         return 0
     try:
-        now = rt.context.clock()
-        buffer = rt.buffers[DEALS]
         queued = 0
-        for deal in rt.due.due(now, limit=PAGE):
-            if buffer.offer(abandon_item(deal, now)) == "queued":
+        for deal in due.due(now, limit=PAGE):
+            if deals.offer(abandon_item(deal, now)) == "queued":
                 queued += 1
-        rt.redis.set(SWEEP_LAST_RUN, str(now))
+        due.swept(now)
         return queued
     finally:
-        rt.redis.delete(_LOCK)
+        client.delete(_LOCK)
