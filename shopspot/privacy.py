@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Mapping
 from typing import cast
 
 import redis
@@ -23,6 +24,7 @@ from shopspot.pending import PendingBuffer
 from shopspot.shopify.models import CustomerDataRequest, CustomerRedact
 from shopspot.sync.memory import P as MEMORY_PREFIX
 from shopspot.sync.memory import email_hash
+from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot.privacy")
 
@@ -34,7 +36,7 @@ class PrivacyOffice:
         self,
         client: redis.Redis,
         dead_letters: DeadLetterStore,
-        buffers: dict[str, PendingBuffer],
+        buffers: Mapping[Buffer, PendingBuffer],
     ) -> None:
         self._redis = client
         self._dead_letters = dead_letters

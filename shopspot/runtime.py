@@ -24,8 +24,8 @@ from shopspot.settings import Settings
 from shopspot.sync.context import SyncContext
 from shopspot.sync.due import CheckoutsDue
 from shopspot.sync.flush import Flusher
-from shopspot.sync.items import BUFFERS
 from shopspot.sync.memory import Memory
+from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot")
 
@@ -40,8 +40,7 @@ class Runtime:
         self.memory = Memory(self.redis)
         self.due = CheckoutsDue(self.redis)
         self.buffers = {
-            name: PendingBuffer(self.redis, name, settings.pending_lease_seconds)
-            for name in BUFFERS
+            name: PendingBuffer(self.redis, name, settings.pending_lease_seconds) for name in Buffer
         }
 
     @cached_property

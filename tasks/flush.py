@@ -10,6 +10,7 @@ import logging
 import random
 
 from shopspot.errors import TRANSIENT_ERRORS, RetryAfter
+from shopspot.topics import Buffer
 from tasks.base import runtime
 from tasks.queueing import flush_started, schedule_flush
 from worker.app import app
@@ -22,8 +23,9 @@ RETRY_SECONDS = 5.0
 
 
 @app.task(name=FLUSH_TASK, acks_late=True)
-def flush(buffer: str) -> str:
+def flush(name: str) -> str:
     rt = runtime()
+    buffer = Buffer(name)
     flush_started(buffer)
     try:
         result = rt.flusher.flush(rt.buffers[buffer])

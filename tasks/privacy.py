@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from shopspot.events import WebhookEvent
-from shopspot.shopify import parse_payload
 from shopspot.shopify.models import CustomerDataRequest, CustomerRedact, ShopRedact
-from shopspot.topics import Kind
+from shopspot.topics import Kind, parse_payload
 from tasks.base import SyncTask, runtime
 from worker.app import app
 from worker.routing import task_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from shopspot.backfill.reconcile import reconcile_store
+from shopspot.topics import Buffer
 from tasks.base import runtime
 from tasks.queueing import schedule_flush
 from worker.app import app
@@ -17,7 +18,7 @@ _LOCK = "shopspot:reconcile:lock"
 TIME_LIMIT = 600
 
 
-def _flush_soon(buffers: set[str]) -> None:
+def _flush_soon(buffers: set[Buffer]) -> None:
     for name in buffers:
         schedule_flush(name)
 

@@ -11,10 +11,7 @@ from shopspot.settings import load_settings
 from worker.config import celery_config
 
 TASK_MODULES = [
-    "tasks.customers",
-    "tasks.products",
-    "tasks.orders",
-    "tasks.checkouts",
+    "tasks.sync",
     "tasks.privacy",
     "tasks.flush",
     "tasks.sweep",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopspot.topics import Kind
+from shopspot.topics import Buffer, Kind
 
 SWEEP_QUEUE = "sweep"
 SWEEP_TASK = "shopspot.sweep"
@@ -11,7 +11,11 @@ TICK_TASK = "shopspot.tick"
 RECONCILE_TASK = "shopspot.reconcile"
 
 # Each buffer is flushed on the queue of the objects it mostly holds.
-FLUSH_QUEUES = {"contacts": "customers", "products": "products", "deals": "orders"}
+FLUSH_QUEUES = {
+    Buffer.CONTACTS: Kind.CUSTOMERS.value,
+    Buffer.PRODUCTS: Kind.PRODUCTS.value,
+    Buffer.DEALS: Kind.ORDERS.value,
+}
 
 
 def task_name(kind: Kind) -> str:

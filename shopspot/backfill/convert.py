@@ -37,10 +37,6 @@ def _shop_money(money_bag: Node | None) -> str | None:
     return _amount(money_bag, "shopMoney")
 
 
-def _presentment(money_bag: Node | None) -> str | None:
-    return _amount(money_bag, "presentmentMoney")
-
-
 def _address(address: Node | None) -> Node | None:
     if not address:
         return None

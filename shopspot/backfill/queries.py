@@ -57,11 +57,6 @@ def orders_bulk(query: str | None = None) -> str:
     }} }} }} }}"""
 
 
-# The documents as the tests validate them (with a filter, the shape reconciliation uses).
-PRODUCTS_BULK = products_bulk("updated_at:>'2026-01-01T00:00:00Z'")
-CUSTOMERS_BULK = customers_bulk()
-ORDERS_BULK = orders_bulk()
-
 # Every product id: what reconciliation needs to see deletions, which "updated since" cannot.
 PRODUCT_IDS_BULK = "{ products { edges { node { id } } } }"
 

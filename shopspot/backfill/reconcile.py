@@ -30,6 +30,7 @@ from shopspot.settings import Store
 from shopspot.shopify_admin import ShopifyAdmin
 from shopspot.shopify_setup import ensure_webhook_subscriptions, webhook_address
 from shopspot.sync.products import delete_products
+from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot.reconcile")
 
@@ -54,7 +55,7 @@ class ReconcileResult:
 def reconcile_store(
     rt: Runtime,
     store: Store,
-    written: Callable[[set[str]], None] | None = None,
+    written: Callable[[set[Buffer]], None] | None = None,
     admin: ShopifyAdmin | None = None,
 ) -> ReconcileResult:
     started = datetime.now(UTC)

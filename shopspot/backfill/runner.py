@@ -25,10 +25,10 @@ from shopspot.events import WebhookEvent
 from shopspot.pending import Item
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
-from shopspot.shopify import parse_payload
 from shopspot.shopify.models import ShopifyModel
 from shopspot.shopify_admin import AdminError, ShopifyAdmin
 from shopspot.sync.items import items_for
+from shopspot.topics import Buffer, parse_payload
 
 CHECKPOINT = "shopspot:import:"
 
@@ -130,7 +130,7 @@ class Importer:
         *,
         origin: str = "initial_import",
         checkpoint: str = CHECKPOINT,
-        written: Callable[[set[str]], None] | None = None,
+        written: Callable[[set[Buffer]], None] | None = None,
     ) -> None:
         """`written(buffers)` is told which buffers a chunk filled; by default the chunk is
         written to HubSpot before the next is read (what makes the checkpoint true)."""
@@ -242,7 +242,7 @@ class Importer:
 
     def _write(self, chunk: Chunk, operation_id: str, result: KindResult) -> None:
         rt = self._rt
-        by_buffer: dict[str, list[Item]] = {}
+        by_buffer: dict[Buffer, list[Item]] = {}
         for target in items_for(chunk.parsed, rt.memory):
             if target is not None:
                 name, item = target
@@ -260,7 +260,7 @@ class Importer:
         )
         self._progress.advanced(self._store.domain, result)
 
-    def _drain(self, buffers: set[str]) -> None:
+    def _drain(self, buffers: set[Buffer]) -> None:
         for name in sorted(buffers):
             self._rt.flusher.drain(self._rt.buffers[name])
 

@@ -1,10 +1,8 @@
 """Shopify customers and buyers -> HubSpot contact properties (C1-C9), keyed by lower-cased email.
 
 A result without ``email`` means the person has no email address: C2 creates no contact then.
-
-``sync_origin`` fills ``shopify_sync_origin`` (C8). It records how a contact came to exist, so
-pass it when the write may create the contact and None when updating one known to exist:
-a live update must not relabel a contact the initial import created.
+``shopify_sync_origin`` (C8) is not set here: the writer adds it when a write may create the
+contact, so that a live update never relabels a contact the initial import created.
 """
 
 from dataclasses import dataclass
@@ -54,7 +52,6 @@ def contact_properties(
     shop: str,
     customer: Customer,
     *,
-    sync_origin: SyncOrigin | None,
     phone_from_address: bool = False,
 ) -> dict[str, str]:
     """A Shopify customer as contact properties, empty values dropped (C3).
@@ -86,7 +83,6 @@ def contact_properties(
             "shopify_tags": tag_list(customer.tags),
             "shopify_tax_exempt": checkbox(customer.tax_exempt),
             "shopify_verified_email": checkbox(customer.verified_email),
-            "shopify_sync_origin": sync_origin,
             "shopify_shop_domain": shop_domain(shop),
         }
     ) | purchase_facts_properties(
@@ -94,9 +90,7 @@ def contact_properties(
     )
 
 
-def buyer_contact_properties(
-    shop: str, sale: Order | Checkout, *, sync_origin: SyncOrigin | None
-) -> dict[str, str]:
+def buyer_contact_properties(shop: str, sale: Order | Checkout) -> dict[str, str]:
     """The contact of whoever placed an order or filled in a checkout (C1).
 
     The embedded customer's properties when there is one; the email and names typed at
@@ -110,25 +104,21 @@ def buyer_contact_properties(
             "email": contact_email(typed_email),
             "firstname": billing.first_name if billing else None,
             "lastname": billing.last_name if billing else None,
-            "shopify_sync_origin": sync_origin,
             "shopify_shop_domain": shop_domain(shop),
         }
     )
     if sale.customer is None:
         return typed
-    return typed | contact_properties(shop, sale.customer, sync_origin=sync_origin)
+    return typed | contact_properties(shop, sale.customer)
 
 
-def consent_properties(
-    shop: str, update: EmailConsentUpdate, *, sync_origin: SyncOrigin | None
-) -> dict[str, str]:
+def consent_properties(shop: str, update: EmailConsentUpdate) -> dict[str, str]:
     """customers_email_marketing_consent/update (2025-01+, where customer payloads lost it)."""
     return compact(
         {
             "email": contact_email(update.email_address),
             "shopify_customer_id": integer(update.customer_id),
             "shopify_accepts_marketing": checkbox(update.accepts_marketing),
-            "shopify_sync_origin": sync_origin,
             "shopify_shop_domain": shop_domain(shop),
         }
     )
@@ -160,25 +150,6 @@ def facts_from_summary(summary: PurchasingSummary) -> PurchaseFacts:
     return PurchaseFacts(
         orders_count=summary.number_of_orders,
         total_spent=spent.amount if spent is not None else None,
-    )
-
-
-def facts_with_order(facts: PurchaseFacts, order: Order) -> PurchaseFacts:
-    """Widen the first/last order dates to include ``order`` (processed_at, else created_at).
-
-    Only the dates come from orders: min/max is idempotent under Shopify's duplicate and
-    out-of-order deliveries, while counting orders or summing totals here would not be, so
-    those come from the customer record (before 2025-01) or the purchasing summary.
-    """
-    placed = order.processed_at or order.created_at
-    if placed is None:
-        return facts
-    first, last = facts.first_order_date, facts.last_order_date
-    return PurchaseFacts(
-        orders_count=facts.orders_count,
-        total_spent=facts.total_spent,
-        first_order_date=placed if first is None else min(first, placed),
-        last_order_date=placed if last is None else max(last, placed),
     )
 
 

@@ -29,16 +29,10 @@ from shopspot.shopify.models import (
     Variant,
     VariantRef,
 )
-from shopspot.shopify.payloads import (
-    TOPIC_MODELS,
-    UnsupportedTopicError,
-    describe_validation_error,
-    parse_payload,
-)
+from shopspot.shopify.validation import describe_validation_error
 
 __all__ = [
     "MAX_ID",
-    "TOPIC_MODELS",
     "Address",
     "AppUninstalled",
     "Checkout",
@@ -67,9 +61,7 @@ __all__ = [
     "ShopifyId",
     "ShopifyModel",
     "Tags",
-    "UnsupportedTopicError",
     "Variant",
     "VariantRef",
     "describe_validation_error",
-    "parse_payload",
 ]

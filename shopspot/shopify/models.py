@@ -20,7 +20,19 @@ def _pii() -> Any:
 
 
 class ShopifyModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+    # Field names are accepted beside Shopify's names, so a model dumped by Shopspot (to wait
+    # in a buffer) loads back as the same model.
+    model_config = ConfigDict(
+        extra="ignore",
+        frozen=True,
+        hide_input_in_errors=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
+
+    def dump(self) -> dict[str, Any]:
+        """The model as JSON values, defaults left out; `model_validate` gives it back."""
+        return self.model_dump(mode="json", exclude_defaults=True)
 
 
 class Address(ShopifyModel):

@@ -9,7 +9,7 @@ association, so a batch written twice has the effect of once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from shopspot.hubspot import crm
@@ -18,7 +18,7 @@ from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
 from shopspot.mapping.line_items import line_item_properties
 from shopspot.mapping.values import key, shop_domain, timestamp
-from shopspot.shopify.models import Checkout, CheckoutDeleted, Order
+from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.contacts import write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import DealMemory, Memory
@@ -53,14 +53,13 @@ def _alias(domain: str, sale: Sale) -> str:
     return key(domain, "token", sale.token)
 
 
-def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
-    """Upsert the deals of these orders and checkouts (at most one per deal key)."""
-    dkeys = dict(zip(map(id, sales), resolve_deal_keys(ctx.memory, shop, sales), strict=True))
-    memos = ctx.memory.deals(dkeys.values())
+def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
+    """Upsert the deals of these orders and checkouts, each under the deal key it was queued
+    with (a flush takes at most one item of a deal)."""
+    memos = ctx.memory.deals(sales)
     stage_ids = ctx.pipeline.stage_ids
     deals: dict[str, dict[str, str]] = {}
-    for sale in sales:
-        dkey = dkeys[id(sale)]
+    for dkey, sale in sales.items():
         current = _stage(memos[dkey].stage)
         props = deal_properties(
             shop, sale, pipeline_id=ctx.pipeline.id, stage_ids=stage_ids, current_stage=current
@@ -73,24 +72,22 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
             props.pop("deal_currency_code", None)
         if props:  # a checkout arriving after its order changes nothing (D7)
             deals[dkey] = props
-    written = [sale for sale in sales if dkeys[id(sale)] in deals]
+    written = {dkey: sale for dkey, sale in sales.items() if dkey in deals}
     if not written:
         return
 
-    buyers = [buyer_contact_properties(shop, sale, sync_origin=None) for sale in written]
-    _add_order_dates(ctx, written, buyers)
+    buyers = [buyer_contact_properties(shop, sale) for sale in written.values()]
+    _add_order_dates(ctx, list(written.values()), buyers)
     contact_ids = write_contacts(ctx, buyers)
     results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
     deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
 
-    lines = [line for sale in written for line in sale.line_items]
+    lines = [line for sale in written.values() for line in sale.line_items]
     product_ids = product_ids_for_lines(ctx, shop, lines)
     bodies = ctx.memory.product_bodies(shop, {line.product_id for line in lines if line.product_id})
     line_records: dict[str, list[dict[str, str]]] = {
-        dkeys[id(sale)]: line_item_properties(
-            shop, sale, hs_product_ids=product_ids, product_bodies=bodies
-        )
-        for sale in written
+        dkey: line_item_properties(shop, sale, hs_product_ids=product_ids, product_bodies=bodies)
+        for dkey, sale in written.items()
     }
     flat = [record for records in line_records.values() for record in records]
     line_results = crm.batch_upsert(ctx.client, LINE_ITEMS, LINE_KEY, flat) if flat else []
@@ -103,8 +100,7 @@ def write_sales(ctx: SyncContext, shop: str, sales: Sequence[Sale]) -> None:
     done: list[str] = []
     aliases: dict[str, str] = {}
     labels = {stage_id: label for label, stage_id in stage_ids.items()}
-    for sale, buyer in zip(written, buyers, strict=True):
-        dkey = dkeys[id(sale)]
+    for (dkey, sale), buyer in zip(written.items(), buyers, strict=True):
         deal_id = deal_ids[dkey]
         email = contact_email(buyer.get("email"))
         if email and email in contact_ids:
@@ -154,24 +150,14 @@ def _add_order_dates(ctx: SyncContext, sales: Sequence[Sale], buyers: list[dict[
     ctx.memory.remember_contacts(memos)
 
 
-def delete_orders(ctx: SyncContext, shop: str, order_ids: Iterable[int]) -> None:
-    """D6: the order's deal and its line items are archived."""
-    aliases = [key(shop_domain(shop), "order", order_id) for order_id in order_ids]
-    dkeys = list(ctx.memory.deal_keys(aliases).values())
-    dkeys += [key(shop_domain(shop), "order", order_id) for order_id in order_ids]
-    _archive_deals(ctx, dkeys, only_checkouts=False)
+def delete_orders(ctx: SyncContext, deal_keys: Sequence[str]) -> None:
+    """D6: the deleted orders' deals and their line items are archived."""
+    _archive_deals(ctx, deal_keys, only_checkouts=False)
 
 
-def delete_checkouts(ctx: SyncContext, shop: str, deleted: Iterable[CheckoutDeleted]) -> None:
+def delete_checkouts(ctx: SyncContext, deal_keys: Sequence[str]) -> None:
     """A deleted checkout's deal goes too, unless it became an order (the order owns it)."""
-    domain = shop_domain(shop)
-    aliases = []
-    for checkout in deleted:
-        if checkout.id is not None:
-            aliases.append(key(domain, "checkout", checkout.id))
-        if checkout.cart_token:
-            aliases.append(key(domain, "cart", checkout.cart_token))
-    _archive_deals(ctx, list(ctx.memory.deal_keys(aliases).values()), only_checkouts=True)
+    _archive_deals(ctx, deal_keys, only_checkouts=True)
 
 
 def abandon(ctx: SyncContext, deal_keys: Sequence[str]) -> list[str]:
@@ -196,7 +182,7 @@ def abandon(ctx: SyncContext, deal_keys: Sequence[str]) -> list[str]:
     return moved
 
 
-def _archive_deals(ctx: SyncContext, deal_keys: list[str], *, only_checkouts: bool) -> None:
+def _archive_deals(ctx: SyncContext, deal_keys: Sequence[str], *, only_checkouts: bool) -> None:
     memos = ctx.memory.deals(deal_keys)
     chosen = {
         dkey: memo

@@ -23,15 +23,15 @@ from shopspot.pending import Item, PendingBuffer
 from shopspot.reasons import describe
 from shopspot.sync import latency
 from shopspot.sync.context import SyncContext
-from shopspot.sync.items import apply, dead_letter_event
-from shopspot.topics import kind_of
+from shopspot.sync.items import apply, event_of
+from shopspot.topics import Buffer, kind_of
 
 log = logging.getLogger("shopspot.sync")
 
 BATCH_SIZE = 100
 # A flush of orders writes deals, then their line items (about 2.5 an order) in batches of
 # 100: taking 400 orders at a time fills those batches instead of leaving a partial one.
-BATCH_SIZES = {"deals": 400}
+BATCH_SIZES = {Buffer.DEALS: 400}
 # Flushes running side by side while draining: HubSpot calls overlap the Python work.
 DRAIN_THREADS = 3
 # Dead letters name the step that gave up on them.
@@ -63,7 +63,7 @@ class Flusher:
         """Write one batch; a transient failure is raised after the batch is put back."""
         buffer.release_expired()
         result = FlushResult()
-        items = buffer.take(limit or BATCH_SIZES.get(buffer.name, BATCH_SIZE))
+        items = buffer.take(limit or BATCH_SIZES.get(Buffer(buffer.name), BATCH_SIZE))
         if items:
             self._write(buffer, items, result)
         result.waiting = buffer.waiting()
@@ -93,7 +93,7 @@ class Flusher:
 
     def _write(self, buffer: PendingBuffer, items: Sequence[Item], result: FlushResult) -> None:
         try:
-            apply(self._ctx, buffer.name, items)
+            apply(self._ctx, Buffer(buffer.name), items)
         except TRANSIENT_ERRORS:
             buffer.release(list(items))
             raise
@@ -113,14 +113,12 @@ class Flusher:
         buffer.done(list(items))
         result.synced += len(items)
         # Imported objects did not come by webhook: their time says nothing about sync speed.
-        live = [
-            e for e in map(dead_letter_event, items) if e is not None and e.api_version != "import"
-        ]
+        live = [e for e in map(event_of, items) if e is not None and e.api_version != "import"]
         latency.record(self._redis, [event.received_at for event in live])
 
     def _give_up(self, buffer: PendingBuffer, item: Item, exc: Exception) -> None:
         reason = describe(exc)
-        event = dead_letter_event(item)
+        event = event_of(item)
         if event is None:
             log.error("sweep item failed: %s", reason, extra={"fields": {"outcome": "failed"}})
         else:

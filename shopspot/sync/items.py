@@ -1,8 +1,9 @@
 """From webhook events to pending items, and from a batch of items to HubSpot writes.
 
-Three buffers, one per HubSpot record family: `contacts` (customers and the topics that
-carry only part of one), `products`, and `deals` (orders, checkouts and the sweep's stage
-moves, grouped by deal, so that an order and its checkout are never written at once).
+What is decided when an event is queued travels in its item and is not worked out again
+when the item is written: the buffer, the group (for an order or checkout, the deal it
+belongs to), the version, and the parsed model itself, beside the envelope it came in (for
+dead letters and latency).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from shopspot.events import WebhookEvent
 from shopspot.hubspot import crm
@@ -26,7 +27,6 @@ from shopspot.mapping.contacts import (
 )
 from shopspot.mapping.values import key, shop_domain
 from shopspot.pending import FINAL, Item
-from shopspot.shopify import parse_payload
 from shopspot.shopify.models import (
     Checkout,
     CheckoutDeleted,
@@ -44,14 +44,15 @@ from shopspot.sync import deals, products
 from shopspot.sync.contacts import write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import Memory
+from shopspot.topics import TOPICS, Buffer
 
-CONTACTS, PRODUCTS, DEALS = "contacts", "products", "deals"
-BUFFERS = (CONTACTS, PRODUCTS, DEALS)
+# The sweep's stage moves come from no event: their item says so instead of carrying one.
+_ABANDON = "abandon"
 
 
 def items_for(
     parsed: Sequence[tuple[WebhookEvent, ShopifyModel]], memory: Memory
-) -> list[tuple[str, Item] | None]:
+) -> list[tuple[Buffer, Item] | None]:
     """The buffer and item each parsed event becomes (None when it changes nothing in
     HubSpot); the deals of orders and checkouts are looked up in one go."""
     sales = [(e.shop, m) for e, m in parsed if isinstance(m, Order | Checkout)]
@@ -63,15 +64,21 @@ def items_for(
     return [_item_for(event, model, memory, groups) for event, model in parsed]
 
 
-def item_for(event: WebhookEvent, model: ShopifyModel, memory: Memory) -> tuple[str, Item] | None:
+def item_for(
+    event: WebhookEvent, model: ShopifyModel, memory: Memory
+) -> tuple[Buffer, Item] | None:
     return items_for([(event, model)], memory)[0]
 
 
 def _item_for(
     event: WebhookEvent, model: ShopifyModel, memory: Memory, groups: dict[int, str]
-) -> tuple[str, Item] | None:
+) -> tuple[Buffer, Item] | None:
+    buffer = TOPICS[event.topic.strip().lower()].buffer
+    if buffer is None:
+        return None
     shop = shop_domain(event.shop)
-    data = event.model_dump(mode="json")
+    envelope = event.model_dump(mode="json", exclude={"payload"})
+    data = {"event": envelope, "model": model.dump()}
     # Topics without a timestamp of their own are ordered by when they reached Shopspot.
     fallback = int(event.received_at * 1000)
 
@@ -81,47 +88,60 @@ def _item_for(
     match model:
         case Customer():
             group = key("customer", shop, model.id)
-            return CONTACTS, item("customer", model.id, group, _ms(model.updated_at))
+            return buffer, item("customer", model.id, group, _ms(model.updated_at))
         case CustomerTagsAdded() | CustomerTagsRemoved():
             group = key("customer", shop, model.customer_id)
             # Added and removed are two topics about one tag list: they share an item key.
-            return CONTACTS, item("tags", model.customer_id, group, _ms(model.occurred_at))
+            return buffer, item("tags", model.customer_id, group, _ms(model.occurred_at))
         case EmailConsentUpdate():
             group = key("customer", shop, model.customer_id)
             consent = model.email_marketing_consent
             version = _ms(consent.consent_updated_at) if consent else None
-            return CONTACTS, item("consent", model.customer_id, group, version)
+            return buffer, item("consent", model.customer_id, group, version)
         case PurchasingSummary():
             group = key("customer", shop, model.customer_id)
-            return CONTACTS, item("summary", model.customer_id, group, _ms(model.occurred_at))
+            return buffer, item("summary", model.customer_id, group, _ms(model.occurred_at))
         case Product():
             group = key("product", shop, model.id)
-            return PRODUCTS, item("product", model.id, group, _ms(model.updated_at))
+            return buffer, item("product", model.id, group, _ms(model.updated_at))
         case Order():
-            return DEALS, item("order", model.id, groups[id(model)], _ms(model.updated_at))
+            return buffer, item("order", model.id, groups[id(model)], _ms(model.updated_at))
         case Checkout():
-            version = _ms(model.updated_at)
-            return DEALS, item("checkout", model.token, groups[id(model)], version)
+            return buffer, item("checkout", model.token, groups[id(model)], _ms(model.updated_at))
         case CheckoutDeleted():
             ident = model.id or model.token or model.cart_token or ""
             aliases = [key(shop, "checkout", ident), key(shop, "cart", model.cart_token or "")]
             group = next(iter(memory.deal_keys(aliases).values()), key(shop, "checkout", ident))
-            return DEALS, item("checkout-delete", ident, group, FINAL)
-        case DeletedObject() if event.topic == "products/delete":
-            return PRODUCTS, item("product", model.id, key("product", shop, model.id), FINAL)
-        case DeletedObject() if event.topic == "orders/delete":
+            return buffer, item("checkout-delete", ident, group, FINAL)
+        case DeletedObject() if buffer is Buffer.PRODUCTS:
+            return buffer, item("product", model.id, key("product", shop, model.id), FINAL)
+        case DeletedObject():
             alias = key(shop, "order", model.id)
             group = memory.deal_keys([alias]).get(alias, alias)
-            return DEALS, item("order", model.id, group, FINAL)
+            return buffer, item("order", model.id, group, FINAL)
     return None
 
 
 def abandon_item(deal: str, now: float) -> Item:
     """The sweep's stage move, queued like any other write to the deal (D8)."""
-    return Item(key("abandon", deal), deal, int(now * 1000), {"deal": deal})
+    return Item(key(_ABANDON, deal), deal, int(now * 1000), {_ABANDON: True})
 
 
-def apply(ctx: SyncContext, buffer: str, items: Sequence[Item]) -> None:
+def event_of(item: Item) -> WebhookEvent | None:
+    """The event an item came from, its payload the parsed model (for dead letters and
+    latency); None for the sweep's items."""
+    if _ABANDON in item.data:
+        return None
+    # Shopspot wrote this envelope itself after validating it: no need to validate it again.
+    return WebhookEvent.model_construct(**item.data["event"], payload=item.data["model"])
+
+
+def model_of(item: Item, event: WebhookEvent) -> ShopifyModel:
+    model: type[ShopifyModel] = TOPICS[event.topic.strip().lower()].model
+    return model.model_validate(cast(dict[str, Any], item.data["model"]))
+
+
+def apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
     """Write a batch of items of one buffer to HubSpot, each under its own origin (C8)."""
     origins: dict[str, list[Item]] = defaultdict(list)
     for item in items:
@@ -130,31 +150,32 @@ def apply(ctx: SyncContext, buffer: str, items: Sequence[Item]) -> None:
         _apply(replace(ctx, origin=cast(SyncOrigin, origin)), buffer, same)
 
 
-def _apply(ctx: SyncContext, buffer: str, items: Sequence[Item]) -> None:
-    by_shop: dict[str, list[tuple[Item, ShopifyModel]]] = defaultdict(list)
+def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
+    by_shop: dict[str, list[tuple[str, ShopifyModel]]] = defaultdict(list)
     abandoned: list[str] = []
     for item in items:
-        if "deal" in item.data:
-            abandoned.append(item.data["deal"])
-            continue
         event = event_of(item)
-        by_shop[event.shop].append((item, parse_payload(event.topic, event.payload)))
+        if event is None:
+            abandoned.append(item.group)
+        else:
+            by_shop[event.shop].append((item.group, model_of(item, event)))
     if abandoned:
         deals.abandon(ctx, abandoned)
-    for shop, parsed in by_shop.items():
-        models = [model for _, model in parsed]
-        if buffer == CONTACTS:
+    for shop, grouped in by_shop.items():
+        models = [model for _, model in grouped]
+        if buffer is Buffer.CONTACTS:
             _apply_contacts(ctx, shop, models)
-        elif buffer == PRODUCTS:
+        elif buffer is Buffer.PRODUCTS:
             products.write_products(ctx, shop, [m for m in models if isinstance(m, Product)])
             products.delete_products(
                 ctx, shop, [m.id for m in models if isinstance(m, DeletedObject)]
             )
         else:
-            sales = [m for m in models if isinstance(m, Order | Checkout)]
-            deals.write_sales(ctx, shop, sales)
-            deals.delete_orders(ctx, shop, [m.id for m in models if type(m) is DeletedObject])
-            deals.delete_checkouts(ctx, shop, [m for m in models if isinstance(m, CheckoutDeleted)])
+            deals.write_sales(
+                ctx, shop, {g: m for g, m in grouped if isinstance(m, Order | Checkout)}
+            )
+            deals.delete_orders(ctx, [g for g, m in grouped if type(m) is DeletedObject])
+            deals.delete_checkouts(ctx, [g for g, m in grouped if isinstance(m, CheckoutDeleted)])
 
 
 def _apply_contacts(ctx: SyncContext, shop: str, models: Sequence[ShopifyModel]) -> None:
@@ -164,13 +185,9 @@ def _apply_contacts(ctx: SyncContext, shop: str, models: Sequence[ShopifyModel])
         shop, {c.id: email for c in customers if (email := contact_email(c.email))}
     )
     for customer in customers:
-        writes.append(
-            contact_properties(
-                shop, customer, sync_origin=None, phone_from_address=ctx.phone_from_address
-            )
-        )
+        writes.append(contact_properties(shop, customer, phone_from_address=ctx.phone_from_address))
     for consent in (m for m in models if isinstance(m, EmailConsentUpdate)):
-        writes.append(consent_properties(shop, consent, sync_origin=None))
+        writes.append(consent_properties(shop, consent))
     partial = [
         m
         for m in models
@@ -208,13 +225,3 @@ def _current_tags(ctx: SyncContext, emails: list[str]) -> dict[str, str | None]:
 
 def _ms(moment: datetime | None) -> int | None:
     return None if moment is None else int(moment.timestamp() * 1000)
-
-
-def dead_letter_event(item: Item) -> WebhookEvent | None:
-    """The event an item came from, for its dead letter (the sweep's items have none)."""
-    return None if "deal" in item.data else event_of(item)
-
-
-def event_of(item: Item) -> WebhookEvent:
-    # Shopspot wrote this envelope itself after validating it: no need to validate it again.
-    return WebhookEvent.model_construct(**item.data)

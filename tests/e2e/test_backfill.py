@@ -15,8 +15,8 @@ import pytest
 from shopspot.events import WebhookEvent
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
-from shopspot.shopify import parse_payload
 from shopspot.sync.items import item_for
+from shopspot.topics import parse_payload
 from tests.support.env import ROOT
 from tests.support.processes import SHOPSPOT, wait_for
 from tests.support.simulated import Simulated

@@ -13,8 +13,7 @@ import redis
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.pending import PendingBuffer
-from shopspot.sync.items import BUFFERS
-from shopspot.topics import Kind, kind_of
+from shopspot.topics import Buffer, Kind, kind_of
 from tests.support.deliveries import SHARED_PAYLOADS, delivery, shared_payload
 from tests.support.env import SHOP, service_env
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
@@ -51,7 +50,7 @@ class Stack:
         return self.activity.get(SHOP, kind).succeeded
 
     def drained(self) -> bool:
-        buffers = [PendingBuffer(self.client, name) for name in BUFFERS]
+        buffers = [PendingBuffer(self.client, name) for name in Buffer]
         return not any(buffer.waiting() or buffer.in_flight() for buffer in buffers)
 
     def queued(self) -> int:

@@ -7,7 +7,7 @@ import time
 import redis
 
 from shopspot.pending import PendingBuffer
-from shopspot.sync.items import BUFFERS
+from shopspot.topics import Buffer
 from tests.support.processes import wait_for
 from worker.routing import ALL_QUEUES
 
@@ -17,7 +17,7 @@ def busy(client: redis.Redis) -> dict[str, int]:
     found = {queue: int(client.llen(queue)) for queue in ALL_QUEUES}
     found["unacknowledged"] = int(client.hlen("unacked"))
     found["flushes scheduled"] = sum(1 for _ in client.scan_iter("shopspot:flush-scheduled:*"))
-    for name in BUFFERS:
+    for name in Buffer:
         buffer = PendingBuffer(client, name)
         found[f"{name} writes"] = buffer.waiting() + buffer.in_flight()
     return {place: count for place, count in found.items() if count}

@@ -2,7 +2,8 @@
 schema (2025-01), so a misspelt field or a wrong argument type fails here, not in a store.
 
 Documents are the module-level string constants named `*_QUERY`, `*_MUTATION` or `*_BULK` (the
-inner query of a bulk operation, validated as a query of its own).
+inner query of a bulk operation, validated as a query of its own), and the import's bulk queries
+as it builds them, with and without reconciliation's filter.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLEnumType, GraphQLSchema, build_client_schema, parse, validate
 
-from shopspot.topics import TOPIC_KINDS
+from shopspot.backfill import queries
+from shopspot.topics import TOPICS
 
 DOCUMENT_MODULES = ["shopspot.shopify_setup", "shopspot.backfill.queries"]
 SUFFIXES = ("_QUERY", "_MUTATION", "_BULK")
@@ -55,6 +57,9 @@ def _documents() -> list[tuple[str, str]]:
         for name, value in vars(module).items():
             if name.endswith(SUFFIXES) and isinstance(value, str):
                 found.append((f"{module_name}.{name}", value))
+    for build in (queries.products_bulk, queries.customers_bulk, queries.orders_bulk):
+        for search in (None, "updated_at:>'2026-01-01T00:00:00Z'"):
+            found.append((f"{build.__name__}({search or ''})", build(search)))
     return found
 
 
@@ -108,9 +113,9 @@ def test_every_handled_topic_is_subscribed_or_configured_by_the_app() -> None:
     def enum_name(topic: str) -> str:  # orders/create → ORDERS_CREATE, customer.tags_added → …
         return topic.upper().replace("/", "_").replace(".", "_")
 
-    unsubscribed = {topic for topic in TOPIC_KINDS if enum_name(topic) not in WEBHOOK_TOPICS}
+    unsubscribed = {topic for topic in TOPICS if enum_name(topic) not in WEBHOOK_TOPICS}
     assert unsubscribed == set(COMPLIANCE_TOPICS)
-    assert len(WEBHOOK_TOPICS) == len(set(WEBHOOK_TOPICS)) == len(TOPIC_KINDS) - 3
+    assert len(WEBHOOK_TOPICS) == len(set(WEBHOOK_TOPICS)) == len(TOPICS) - 3
 
 
 def test_privacy_topics_cannot_be_subscribed_through_the_api(schema: GraphQLSchema) -> None:

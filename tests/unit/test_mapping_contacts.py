@@ -15,7 +15,6 @@ from shopspot.mapping.contacts import (
     contact_email,
     contact_properties,
     facts_from_summary,
-    facts_with_order,
     purchase_facts_properties,
     tag_change_properties,
 )
@@ -44,7 +43,7 @@ def customer(**fields: Any) -> Customer:
 
 def test_a_2024_customer_maps_to_the_c4_properties() -> None:
     props = contact_properties(
-        SHOP, Customer.model_validate(fixture("2024-01/customers-create.json")), sync_origin="live"
+        SHOP, Customer.model_validate(fixture("2024-01/customers-create.json"))
     )
 
     assert props == {
@@ -62,7 +61,6 @@ def test_a_2024_customer_maps_to_the_c4_properties() -> None:
         "shopify_tags": "vip, newsletter",
         "shopify_tax_exempt": "false",
         "shopify_verified_email": "true",
-        "shopify_sync_origin": "live",
         "shopify_orders_count": "3",
         "shopify_total_spent": "250.40",
         "shopify_shop_domain": "kiln-and-co.myshopify.com",
@@ -73,7 +71,6 @@ def test_legacy_accepts_marketing_and_checkboxes() -> None:
     props = contact_properties(
         SHOP,
         Customer.model_validate(fixture("2024-01/customers-update__accepts_marketing.json")),
-        sync_origin=None,
     )
 
     assert props["shopify_accepts_marketing"] == "true"
@@ -85,7 +82,7 @@ def test_legacy_accepts_marketing_and_checkboxes() -> None:
 
 def test_empty_values_are_never_written() -> None:
     props = contact_properties(
-        SHOP, Customer.model_validate(fixture("2024-10/customers-update.json")), sync_origin=None
+        SHOP, Customer.model_validate(fixture("2024-10/customers-update.json"))
     )
 
     assert "email" not in props  # C2: no email, no contact to create
@@ -105,7 +102,6 @@ def test_a_customer_with_nothing_but_an_id_writes_only_its_id() -> None:
             tags=[],
             default_address={"address1": "", "address2": None, "city": " "},
         ),
-        sync_origin=None,
     )
 
     assert props == {"shopify_customer_id": "42", "shopify_shop_domain": SHOP}
@@ -114,13 +110,13 @@ def test_a_customer_with_nothing_but_an_id_writes_only_its_id() -> None:
 def test_phone_comes_from_the_customer_not_the_address() -> None:
     person = customer(phone=None, default_address={"phone": "555-555-5555"})
 
-    assert "phone" not in contact_properties(SHOP, person, sync_origin=None)
+    assert "phone" not in contact_properties(SHOP, person)
 
 
 def test_phone_falls_back_to_the_address_only_when_asked() -> None:
     person = customer(phone=None, default_address={"phone": "555-555-5555"})
 
-    props = contact_properties(SHOP, person, sync_origin=None, phone_from_address=True)
+    props = contact_properties(SHOP, person, phone_from_address=True)
 
     assert props["phone"] == "555-555-5555"
 
@@ -128,7 +124,7 @@ def test_phone_falls_back_to_the_address_only_when_asked() -> None:
 def test_the_customers_own_phone_wins_even_with_the_fallback() -> None:
     person = customer(phone="+15550001111", default_address={"phone": "555-555-5555"})
 
-    props = contact_properties(SHOP, person, sync_origin=None, phone_from_address=True)
+    props = contact_properties(SHOP, person, phone_from_address=True)
 
     assert props["phone"] == "+15550001111"
 
@@ -138,9 +134,9 @@ def test_address_is_address1_then_address2() -> None:
     alone = customer(default_address={"address1": "1 Main St", "address2": ""})
     second = customer(default_address={"address1": " ", "address2": "Unit 4"})
 
-    assert contact_properties(SHOP, person, sync_origin=None)["address"] == "1 Main St, Unit 4"
-    assert contact_properties(SHOP, alone, sync_origin=None)["address"] == "1 Main St"
-    assert contact_properties(SHOP, second, sync_origin=None)["address"] == "Unit 4"
+    assert contact_properties(SHOP, person)["address"] == "1 Main St, Unit 4"
+    assert contact_properties(SHOP, alone)["address"] == "1 Main St"
+    assert contact_properties(SHOP, second)["address"] == "Unit 4"
 
 
 @pytest.mark.parametrize(
@@ -151,16 +147,10 @@ def test_the_email_key_is_stripped_and_lower_cased(email: str | None, expected: 
     assert contact_email(email) == expected
 
 
-def test_the_initial_import_marks_its_contacts() -> None:
-    props = contact_properties(SHOP, customer(email="a@b.example"), sync_origin="initial_import")
-
-    assert props["shopify_sync_origin"] == "initial_import"
-
-
 def test_an_order_buyer_is_the_embedded_customer() -> None:
     order = Order.model_validate(fixture("2024-01/orders-paid.json"))
 
-    props = buyer_contact_properties(SHOP, order, sync_origin="live")
+    props = buyer_contact_properties(SHOP, order)
 
     assert props["email"] == "ada.lovelace@example.org"
     assert props["shopify_customer_id"] == "7391846522918374401"
@@ -172,22 +162,19 @@ def test_a_guest_buyer_is_the_email_and_names_typed_at_checkout() -> None:
     order = Order.model_validate(fixture("2024-10/orders-updated.json"))
     checkout = Checkout.model_validate(fixture("2024-10/checkouts-update.json"))
 
-    assert buyer_contact_properties(SHOP, order, sync_origin="live") == {
+    assert buyer_contact_properties(SHOP, order) == {
         "email": "guest.buyer@example.com",  # email is "", contact_email is used
         "firstname": "Guest",
         "lastname": "Buyer",
-        "shopify_sync_origin": "live",
         "shopify_shop_domain": SHOP,
     }
-    assert buyer_contact_properties(SHOP, checkout, sync_origin=None)["email"] == (
-        "guest.buyer@example.com"
-    )
+    assert buyer_contact_properties(SHOP, checkout)["email"] == ("guest.buyer@example.com")
 
 
 def test_a_buyer_without_email_yields_no_email() -> None:
     checkout = Checkout.model_validate({"token": "abc", "email": None})
 
-    assert "email" not in buyer_contact_properties(SHOP, checkout, sync_origin=None)
+    assert "email" not in buyer_contact_properties(SHOP, checkout)
 
 
 def test_consent_updates_map_to_accepts_marketing() -> None:
@@ -199,7 +186,7 @@ def test_consent_updates_map_to_accepts_marketing() -> None:
         }
     )
 
-    assert consent_properties(SHOP, update, sync_origin=None) == {
+    assert consent_properties(SHOP, update) == {
         "email": "bob@example.com",
         "shopify_customer_id": "7",
         "shopify_accepts_marketing": "true",
@@ -251,16 +238,3 @@ def test_a_purchasing_summary_gives_count_and_total() -> None:
     assert facts_from_summary(summary) == PurchaseFacts(
         orders_count=3, total_spent=Decimal("120.50")
     )
-
-
-def test_orders_widen_the_first_and_last_order_dates_idempotently() -> None:
-    early = Order.model_validate({"id": 1, "processed_at": "2024-01-05T10:00:00+01:00"})
-    late = Order.model_validate({"id": 2, "created_at": "2024-03-01T00:00:00Z"})
-
-    facts = facts_with_order(facts_with_order(PurchaseFacts(orders_count=2), late), early)
-    again = facts_with_order(facts_with_order(facts, late), early)
-
-    assert facts.first_order_date == datetime(2024, 1, 5, 9, tzinfo=UTC)
-    assert facts.last_order_date == datetime(2024, 3, 1, tzinfo=UTC)
-    assert facts.orders_count == 2
-    assert again == facts

@@ -241,8 +241,8 @@ def test_every_property_the_mapping_writes_exists() -> None:
         for props in product_properties(SHOP, Product.model_validate(fixture(name))):
             written["products"] |= props.keys()
     customer = Customer.model_validate(fixture("2024-01/customers-create.json"))
-    written["contacts"] |= contact_properties(SHOP, customer, sync_origin="live").keys()
-    written["contacts"] |= buyer_contact_properties(SHOP, order, sync_origin="live").keys()
+    written["contacts"] |= contact_properties(SHOP, customer).keys()
+    written["contacts"] |= buyer_contact_properties(SHOP, order).keys()
     for sale in (order, checkout):
         written["deals"] |= deal_properties(
             SHOP, sale, pipeline_id="p", stage_ids=stage_ids, current_stage=None
