@@ -39,6 +39,15 @@ def timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def ms(moment: datetime | None) -> int | None:
+    """A moment in epoch milliseconds: how versions and order dates are kept."""
+    return None if moment is None else int(moment.timestamp() * 1000)
+
+
+def timestamp_ms(epoch_ms: int) -> str:
+    return str(timestamp(datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)))
+
+
 def checkbox(value: bool | None) -> str | None:
     return None if value is None else ("true" if value else "false")
 

@@ -10,16 +10,15 @@ association, so a batch written twice has the effect of once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import buyer_contact_properties, contact_email
 from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
 from shopspot.mapping.line_items import line_item_properties
-from shopspot.mapping.values import key, shop_domain, timestamp
+from shopspot.mapping.values import key, ms, shop_domain
 from shopspot.shopify.models import Checkout, Order
-from shopspot.sync.contacts import write_contacts
+from shopspot.sync.contacts import ContactWrite, write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import DealMemory, Memory
 from shopspot.sync.products import product_ids_for_lines
@@ -76,8 +75,7 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
     if not written:
         return
 
-    buyers = [buyer_contact_properties(shop, sale) for sale in written.values()]
-    _add_order_dates(ctx, list(written.values()), buyers)
+    buyers = [_buyer(shop, sale) for sale in written.values()]
     contact_ids = write_contacts(ctx, buyers)
     results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
     deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
@@ -102,7 +100,7 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
     labels = {stage_id: label for label, stage_id in stage_ids.items()}
     for (dkey, sale), buyer in zip(written.items(), buyers, strict=True):
         deal_id = deal_ids[dkey]
-        email = contact_email(buyer.get("email"))
+        email = contact_email(buyer.props.get("email"))
         if email and email in contact_ids:
             contact_pairs.append((deal_id, contact_ids[email]))
         lines_now = {r[LINE_KEY]: line_ids[r[LINE_KEY]] for r in line_records[dkey]}
@@ -133,21 +131,17 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
     ctx.due.cancel(done)
 
 
-def _add_order_dates(ctx: SyncContext, sales: Sequence[Sale], buyers: list[dict[str, str]]) -> None:
-    """C9: first and last order date, widened by each order (so replays change nothing)."""
-    emails = [contact_email(props.get("email")) for props in buyers]
-    memos = ctx.memory.contacts(e for e in emails if e)
-    for sale, props, email in zip(sales, buyers, emails, strict=True):
-        placed = sale.processed_at or sale.created_at if isinstance(sale, Order) else None
-        if email is None or placed is None:
-            continue
-        memo = memos[email]
-        ms = int(placed.timestamp() * 1000)
-        memo.first_order = min(ms, memo.first_order or ms)
-        memo.last_order = max(ms, memo.last_order or ms)
-        props["shopify_first_order_date"] = timestamp_ms(memo.first_order)
-        props["shopify_last_order_date"] = timestamp_ms(memo.last_order)
-    ctx.memory.remember_contacts(memos)
+def _buyer(shop: str, sale: Sale) -> ContactWrite:
+    """The buyer's contact as the sale shows it (W7): the embedded customer is a snapshot as
+    of its own `updated_at`, and the names typed at checkout only fill in for it, so both
+    carry the customer's version; a guest's carry the sale's."""
+    source = sale.customer.updated_at if sale.customer else sale.updated_at
+    placed = (sale.processed_at or sale.created_at) if isinstance(sale, Order) else None
+    return ContactWrite(
+        buyer_contact_properties(shop, sale),
+        version=ms(source) or 0,
+        placed=ms(placed),
+    )
 
 
 def delete_orders(ctx: SyncContext, deal_keys: Sequence[str]) -> None:
@@ -195,10 +189,6 @@ def _archive_deals(ctx: SyncContext, deal_keys: Sequence[str], *, only_checkouts
     crm.batch_archive(ctx.client, DEALS, [memo.id for memo in chosen.values() if memo.id])
     ctx.memory.forget_deals(chosen)
     ctx.due.cancel(chosen)
-
-
-def timestamp_ms(ms: int) -> str:
-    return str(timestamp(datetime.fromtimestamp(ms / 1000, tz=UTC)))
 
 
 def _stage(label: str | None) -> Stage | None:

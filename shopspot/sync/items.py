@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, cast
 
 from shopspot.events import WebhookEvent
@@ -25,7 +24,7 @@ from shopspot.mapping.contacts import (
     purchase_facts_properties,
     tag_change_properties,
 )
-from shopspot.mapping.values import key, shop_domain
+from shopspot.mapping.values import key, ms, shop_domain
 from shopspot.pending import FINAL, Item
 from shopspot.shopify.models import (
     Checkout,
@@ -41,7 +40,7 @@ from shopspot.shopify.models import (
     ShopifyModel,
 )
 from shopspot.sync import deals, products
-from shopspot.sync.contacts import write_contacts
+from shopspot.sync.contacts import ContactWrite, write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import Memory
 from shopspot.topics import TOPICS, Buffer
@@ -88,26 +87,26 @@ def _item_for(
     match model:
         case Customer():
             group = key("customer", shop, model.id)
-            return buffer, item("customer", model.id, group, _ms(model.updated_at))
+            return buffer, item("customer", model.id, group, ms(model.updated_at))
         case CustomerTagsAdded() | CustomerTagsRemoved():
             group = key("customer", shop, model.customer_id)
             # Added and removed are two topics about one tag list: they share an item key.
-            return buffer, item("tags", model.customer_id, group, _ms(model.occurred_at))
+            return buffer, item("tags", model.customer_id, group, ms(model.occurred_at))
         case EmailConsentUpdate():
             group = key("customer", shop, model.customer_id)
             consent = model.email_marketing_consent
-            version = _ms(consent.consent_updated_at) if consent else None
+            version = ms(consent.consent_updated_at) if consent else None
             return buffer, item("consent", model.customer_id, group, version)
         case PurchasingSummary():
             group = key("customer", shop, model.customer_id)
-            return buffer, item("summary", model.customer_id, group, _ms(model.occurred_at))
+            return buffer, item("summary", model.customer_id, group, ms(model.occurred_at))
         case Product():
             group = key("product", shop, model.id)
-            return buffer, item("product", model.id, group, _ms(model.updated_at))
+            return buffer, item("product", model.id, group, ms(model.updated_at))
         case Order():
-            return buffer, item("order", model.id, groups[id(model)], _ms(model.updated_at))
+            return buffer, item("order", model.id, groups[id(model)], ms(model.updated_at))
         case Checkout():
-            return buffer, item("checkout", model.token, groups[id(model)], _ms(model.updated_at))
+            return buffer, item("checkout", model.token, groups[id(model)], ms(model.updated_at))
         case CheckoutDeleted():
             ident = model.id or model.token or model.cart_token or ""
             aliases = [key(shop, "checkout", ident), key(shop, "cart", model.cart_token or "")]
@@ -151,20 +150,21 @@ def apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
 
 
 def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
-    by_shop: dict[str, list[tuple[str, ShopifyModel]]] = defaultdict(list)
+    by_shop: dict[str, list[tuple[Item, ShopifyModel]]] = defaultdict(list)
     abandoned: list[str] = []
     for item in items:
         event = event_of(item)
         if event is None:
             abandoned.append(item.group)
         else:
-            by_shop[event.shop].append((item.group, model_of(item, event)))
+            by_shop[event.shop].append((item, model_of(item, event)))
     if abandoned:
         deals.abandon(ctx, abandoned)
-    for shop, grouped in by_shop.items():
-        models = [model for _, model in grouped]
+    for shop, loaded in by_shop.items():
+        models = [model for _, model in loaded]
+        grouped = [(item.group, model) for item, model in loaded]
         if buffer is Buffer.CONTACTS:
-            _apply_contacts(ctx, shop, models)
+            _apply_contacts(ctx, shop, [(item.version, model) for item, model in loaded])
         elif buffer is Buffer.PRODUCTS:
             products.write_products(ctx, shop, [m for m in models if isinstance(m, Product)])
             products.delete_products(
@@ -178,35 +178,44 @@ def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
             deals.delete_checkouts(ctx, [g for g, m in grouped if isinstance(m, CheckoutDeleted)])
 
 
-def _apply_contacts(ctx: SyncContext, shop: str, models: Sequence[ShopifyModel]) -> None:
-    writes: list[dict[str, str]] = []
-    customers = [m for m in models if isinstance(m, Customer)]
+def _apply_contacts(
+    ctx: SyncContext, shop: str, versioned: Sequence[tuple[int, ShopifyModel]]
+) -> None:
+    """Each write carries its item's version: the customer's `updated_at`, or the time of the
+    consent, tag or summary event (W7)."""
+    writes: list[ContactWrite] = []
+    customers = [m for _, m in versioned if isinstance(m, Customer)]
     ctx.memory.remember_customers(
         shop, {c.id: email for c in customers if (email := contact_email(c.email))}
     )
-    for customer in customers:
-        writes.append(contact_properties(shop, customer, phone_from_address=ctx.phone_from_address))
-    for consent in (m for m in models if isinstance(m, EmailConsentUpdate)):
-        writes.append(consent_properties(shop, consent))
     partial = [
-        m
-        for m in models
+        m.customer_id
+        for _, m in versioned
         if isinstance(m, CustomerTagsAdded | CustomerTagsRemoved | PurchasingSummary)
     ]
-    emails = ctx.memory.customer_emails(shop, [m.customer_id for m in partial])
-    tag_changes = [
-        m for m in partial if not isinstance(m, PurchasingSummary) and m.customer_id in emails
+    emails = ctx.memory.customer_emails(shop, partial)
+    tag_emails = [
+        emails[m.customer_id]
+        for _, m in versioned
+        if isinstance(m, CustomerTagsAdded | CustomerTagsRemoved) and m.customer_id in emails
     ]
-    current_tags = _current_tags(ctx, [emails[m.customer_id] for m in tag_changes])
-    for change in tag_changes:
-        email = emails[change.customer_id]
-        props = tag_change_properties(current_tags.get(email), change)
-        current_tags[email] = props["shopify_tags"]
-        writes.append({"email": email, **props})
-    for summary in (m for m in partial if isinstance(m, PurchasingSummary)):
-        if summary.customer_id in emails:
-            facts = purchase_facts_properties(facts_from_summary(summary))
-            writes.append({"email": emails[summary.customer_id], **facts})
+    current_tags = _current_tags(ctx, tag_emails)
+    for version, model in versioned:
+        match model:
+            case Customer():
+                props = contact_properties(shop, model, phone_from_address=ctx.phone_from_address)
+            case EmailConsentUpdate():
+                props = consent_properties(shop, model)
+            case CustomerTagsAdded() | CustomerTagsRemoved() if model.customer_id in emails:
+                email = emails[model.customer_id]
+                props = {"email": email, **tag_change_properties(current_tags.get(email), model)}
+                current_tags[email] = props["shopify_tags"]
+            case PurchasingSummary() if model.customer_id in emails:
+                facts = purchase_facts_properties(facts_from_summary(model))
+                props = {"email": emails[model.customer_id], **facts}
+            case _:
+                continue
+        writes.append(ContactWrite(props, version))
     write_contacts(ctx, writes)
 
 
@@ -221,7 +230,3 @@ def _current_tags(ctx: SyncContext, emails: list[str]) -> dict[str, str | None]:
         str(contact_email(r["properties"].get("email"))): r["properties"].get("shopify_tags")
         for r in found
     }
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)

@@ -2,21 +2,52 @@
 
 HubSpot ids (so associations, archives and stage moves need no lookups), each deal's stage
 and line items (so a deal never moves back, D7, and removed lines can be archived), which
-contacts Shopspot created and which of those were deleted in HubSpot (C7). Emails are kept
-only as keyed hashes: this state holds no customer PII.
+contacts Shopspot created and which of those were deleted in HubSpot (C7), and the version
+each contact property was last written from (W7). Emails are kept only as keyed hashes in
+the contact memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import random
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import redis
 
+from shopspot.errors import TransientError
+
 P = "shopspot:mem:"
+
+# KEYS: one lock per contact. ARGV: owner, lease in ms. All of them or none: no flush ever
+# holds some contacts while waiting for others, so two flushes cannot block each other.
+_LOCK = """
+for _, key in ipairs(KEYS) do
+  local holder = redis.call('GET', key)
+  if holder and holder ~= ARGV[1] then return 0 end
+end
+for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'PX', ARGV[2]) end
+return 1
+"""
+_UNLOCK = """
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 1
+"""
+# A contact is locked while one flush writes it; a holder that died frees it after this.
+CONTACT_LEASE_SECONDS = 60.0
+CONTACT_WAIT_SECONDS = 10.0
+
+
+class ContactsBusy(TransientError):
+    """Other flushes kept writing these contacts: the batch waits for its next flush."""
 
 
 def email_hash(email: str) -> str:
@@ -31,6 +62,8 @@ class ContactMemory:
     # C9: the span of the orders seen so far, in epoch ms; duplicates and replays are harmless.
     first_order: int | None = None
     last_order: int | None = None
+    # W7: property → the version (Shopify's updated_at in ms) of what it was last written from.
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,6 +76,28 @@ class DealMemory:
 class Memory:
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
+        self._lock = client.register_script(_LOCK)
+        self._unlock = client.register_script(_UNLOCK)
+
+    @contextmanager
+    def writing_contacts(
+        self, emails: Iterable[str], wait_seconds: float = CONTACT_WAIT_SECONDS
+    ) -> Iterator[None]:
+        """Hold these contacts while one flush reads their memory, writes them to HubSpot and
+        records what it wrote, so that writes from different buffers (an order's buyer, a
+        customer update) reach HubSpot in the order their versions were checked."""
+        keys = [f"{P}contact-lock:{email_hash(email)}" for email in sorted(set(emails))]
+        owner = uuid.uuid4().hex
+        lease = int(CONTACT_LEASE_SECONDS * 1000)
+        deadline = time.monotonic() + wait_seconds
+        while not self._lock(keys=keys, args=[owner, lease]):
+            if time.monotonic() > deadline:
+                raise ContactsBusy(f"{len(keys)} contacts held by other flushes")
+            time.sleep(random.uniform(0.01, 0.05))
+        try:
+            yield
+        finally:
+            self._unlock(keys=keys, args=[owner])
 
     # contacts, by email
     def contacts(self, emails: Iterable[str]) -> dict[str, ContactMemory]:
