@@ -6,10 +6,17 @@ import time
 from collections import Counter
 from typing import Any, cast
 
+import redis
+
 from shopspot.runtime import Runtime
 from shopspot.topics import Kind, kind_of
 
-SWEEP_LAST_RUN = "shopspot:sweep:last-run"
+_SWEEP_LAST_RUN = "shopspot:sweep:last-run"
+
+
+def record_sweep(client: redis.Redis, moment: float) -> None:
+    """The sweep ran at `moment` (epoch seconds): status shows when it runs next."""
+    client.set(_SWEEP_LAST_RUN, str(moment))
 
 
 def collect(rt: Runtime) -> dict[str, Any]:
@@ -37,7 +44,7 @@ def collect(rt: Runtime) -> dict[str, Any]:
                 }
             )
         stores.append({"shop": shop, "kinds": kinds})
-    last_sweep = cast(bytes | None, rt.redis.get(SWEEP_LAST_RUN))
+    last_sweep = cast(bytes | None, rt.redis.get(_SWEEP_LAST_RUN))
     last = float(last_sweep) if last_sweep else None
     interval = rt.settings.sweep_interval_seconds
     return {

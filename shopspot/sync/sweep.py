@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shopspot.runtime import Runtime
-from shopspot.status import SWEEP_LAST_RUN
+from shopspot.status import record_sweep
 from shopspot.sync.items import DEALS, abandon_item
 
 _LOCK = "shopspot:sweep:lock"
@@ -25,7 +25,7 @@ def queue_due_checkouts(rt: Runtime) -> int:
         for deal in rt.due.due(now, limit=PAGE):
             if buffer.offer(abandon_item(deal, now)) == "queued":
                 queued += 1
-        rt.redis.set(SWEEP_LAST_RUN, str(now))
+        record_sweep(rt.redis, now)
         return queued
     finally:
         rt.redis.delete(_LOCK)
