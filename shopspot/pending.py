@@ -206,10 +206,6 @@ class PendingBuffer:
     def in_flight(self) -> int:
         return int(self._redis.zcard(self._leases))
 
-    def applied_version(self, key: str) -> int | None:
-        raw = cast(bytes | None, self._redis.hget(self._applied, key))
-        return None if raw is None else int(raw)
-
     def forget_customer(self, shop: str, shopify_ids: Iterable[int]) -> int:
         """Privacy erasure (W5): the waiting items of these customers and orders of the shop
         and their applied versions; returns how many items were forgotten."""
