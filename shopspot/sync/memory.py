@@ -182,7 +182,9 @@ class Memory:
         contacts = f"{_P}shop-contacts:{shop}"
         hashes = cast(set[bytes], self._redis.smembers(contacts))
         names = [f"{_P}contact:{h.decode()}" for h in hashes]
-        return delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, contacts])
+        # The pattern finds only names that go on after the shop; these two end with it.
+        own = [contacts, f"{_P}deleted:{shop}"]
+        return delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
 
     def _hmget_json(self, names: list[str]) -> list[dict[str, Any] | None]:
         if not names:

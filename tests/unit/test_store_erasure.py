@@ -69,19 +69,24 @@ def test_memory_forgets_everything_of_a_shop_and_nothing_of_another(
         memory.remember_variant_keys(shop, 1, [f"{shop}:1:2"])
         memory.remember_product_bodies(shop, {1: "<p>body</p>"})
         memory.remember_deals({f"{shop}:order:70": DealMemory(id="hs-deal", stage="won")})
+        memory.remember_deleted(shop, ["product:9"])
 
     erased = memory.forget_shop(SHOP)
 
-    # The contact and the shop's list of contacts, customer, alias, product, variants, body, deal.
-    assert erased == 8
+    # The contact and the shop's list of contacts, customer, alias, product, variants, body,
+    # deal, deleted products.
+    assert erased == 9
     assert memory.contacts(["ada@example.com"])["ada@example.com"].id is None
     assert memory.customer_emails(SHOP, [7]) == {}
     assert memory.product_ids([f"{SHOP}:1:2"]) == {}
     assert memory.known_product_ids(SHOP) == set()
     assert memory.product_bodies(SHOP, [1]) == {}
     assert memory.deals([f"{SHOP}:order:70"])[f"{SHOP}:order:70"].id is None
+    assert memory.deleted(SHOP, ["product:9"]) == set()
+    assert not client.keys(f"*{SHOP}*")
     assert memory.contacts(["eve@example.com"])["eve@example.com"].id == "hs-eve@example.com"
     assert memory.known_product_ids(OTHER) == {1}
+    assert memory.deleted(OTHER, ["product:9"]) == {"product:9"}
     assert memory.deals([f"{OTHER}:order:70"])[f"{OTHER}:order:70"].id == "hs-deal"
 
 
