@@ -33,7 +33,7 @@ from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.localredis import LocalRedis, free_port
 from shopspot.pending import PendingBuffer
-from shopspot.sync.latency import LATENCIES
+from shopspot.sync import latency
 from shopspot.topics import Buffer, Kind
 
 SHOP = "demo-shop.myshopify.com"
@@ -218,7 +218,7 @@ def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -
     ).json()
     stats = hubspot.get("/_sandbox/stats").json()
     stages = _deal_stages(hubspot)
-    latencies = sorted(float(v) for v in store.lrange(LATENCIES, 0, -1))
+    latencies = sorted(latency.recorded(store))
     p50 = statistics.median(latencies) if latencies else 0.0
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else 0.0
     letters = DeadLetterStore(store).list()

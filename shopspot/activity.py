@@ -8,8 +8,10 @@ from typing import cast
 import redis
 from pydantic import BaseModel
 
-KEY_PREFIX = "shopspot:activity:"
-INDEX_KEY = "shopspot:activity:index"
+from shopspot.redisconn import delete_matching
+
+_KEY_PREFIX = "shopspot:activity:"
+_INDEX_KEY = "shopspot:activity:index"
 
 
 class KindActivity(BaseModel):
@@ -30,7 +32,7 @@ class ActivityLog:
     def succeeded(self, shop: str, kind: str, event_id: str | None) -> None:
         key = self._key(shop, kind)
         with self._redis.pipeline(transaction=True) as pipe:
-            pipe.sadd(INDEX_KEY, f"{shop}|{kind}")
+            pipe.sadd(_INDEX_KEY, f"{shop}|{kind}")
             pipe.hincrby(key, "succeeded", 1)
             pipe.hset(
                 key, mapping={"last_success_at": time.time(), "last_event_id": event_id or ""}
@@ -40,7 +42,7 @@ class ActivityLog:
     def failed(self, shop: str, kind: str, reason: str) -> None:
         key = self._key(shop, kind)
         with self._redis.pipeline(transaction=True) as pipe:
-            pipe.sadd(INDEX_KEY, f"{shop}|{kind}")
+            pipe.sadd(_INDEX_KEY, f"{shop}|{kind}")
             pipe.hincrby(key, "failed", 1)
             pipe.hset(key, mapping={"last_error_at": time.time(), "last_error": reason})
             pipe.execute()
@@ -51,10 +53,19 @@ class ActivityLog:
         return KindActivity.model_validate({"shop": shop, "kind": kind, **values})
 
     def all(self) -> list[KindActivity]:
-        members = cast(set[bytes], self._redis.smembers(INDEX_KEY))
+        members = cast(set[bytes], self._redis.smembers(_INDEX_KEY))
         pairs = sorted(member.decode() for member in members)
         return [self.get(*pair.split("|", 1)) for pair in pairs]
 
+    def forget_shop(self, shop: str) -> int:
+        """Privacy erasure (W5): the shop's counts; returns how many kinds were erased."""
+        erased = delete_matching(self._redis, self._key(shop, "*"))
+        members = cast(set[bytes], self._redis.smembers(_INDEX_KEY))
+        stale = [m for m in members if m.decode().startswith(f"{shop}|")]
+        if stale:
+            self._redis.srem(_INDEX_KEY, *stale)
+        return erased
+
     @staticmethod
     def _key(shop: str, kind: str) -> str:
-        return f"{KEY_PREFIX}{shop}|{kind}"
+        return f"{_KEY_PREFIX}{shop}|{kind}"

@@ -14,7 +14,10 @@ from enum import StrEnum
 
 import redis
 
-KEY_PREFIX = "shopspot:delivery:"
+from shopspot.redisconn import delete_matching
+from shopspot.settings import Settings
+
+_KEY_PREFIX = "shopspot:delivery:"
 
 
 class Claim(StrEnum):
@@ -33,14 +36,27 @@ class DeliveryLedger:
         self._claim_ms = int(claim_seconds * 1000)
         self._dedupe_seconds = dedupe_seconds
 
+    @classmethod
+    def from_settings(cls, client: redis.Redis, settings: Settings) -> DeliveryLedger:
+        return cls(
+            client,
+            claim_seconds=settings.webhook_claim_seconds,
+            dedupe_seconds=settings.webhook_dedupe_seconds,
+        )
+
     def claim(self, delivery_key: str) -> Claim:
-        key = KEY_PREFIX + delivery_key
+        key = _KEY_PREFIX + delivery_key
         if self._redis.set(key, _IN_FLIGHT, nx=True, px=self._claim_ms):
             return Claim.NEW
         return Claim.ACCEPTED if self._redis.get(key) == _ACCEPTED else Claim.IN_FLIGHT
 
     def confirm(self, delivery_key: str) -> None:
-        self._redis.set(KEY_PREFIX + delivery_key, _ACCEPTED, ex=self._dedupe_seconds)
+        self._redis.set(_KEY_PREFIX + delivery_key, _ACCEPTED, ex=self._dedupe_seconds)
 
     def release(self, delivery_key: str) -> None:
-        self._redis.delete(KEY_PREFIX + delivery_key)
+        self._redis.delete(_KEY_PREFIX + delivery_key)
+
+    def forget_shop(self, shop: str) -> int:
+        """Privacy erasure (W5): the shop's deliveries (a delivery key starts with the shop,
+        see `WebhookEvent.delivery_key`); returns how many were erased."""
+        return delete_matching(self._redis, f"{_KEY_PREFIX}{shop}|*")

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import redis
 
-KEY_PREFIX = "shopspot:pending:"
+_KEY_PREFIX = "shopspot:pending:"
 
 # A version that no update can beat: deletions are final (Shopify never reuses an id).
 FINAL = 2**62
@@ -141,7 +141,7 @@ class PendingBuffer:
         self.name = name
         self._redis = client
         self._lease = lease_seconds
-        base = f"{KEY_PREFIX}{name}:"
+        base = f"{_KEY_PREFIX}{name}:"
         self._items, self._order = base + "items", base + "order"
         self._inflight, self._groups, self._leases = (
             base + "inflight",
@@ -200,26 +200,33 @@ class PendingBuffer:
         self._settle_items([(key.decode(), "back") for key in expired])
         return len(expired)
 
-    def waiting_keys(self) -> list[str]:
-        """The keys of the items waiting (not those in flight)."""
-        return [k.decode() for k in cast(list[bytes], self._redis.hkeys(self._items))]
-
     def waiting(self) -> int:
         return int(self._redis.zcard(self._order))
 
     def in_flight(self) -> int:
         return int(self._redis.zcard(self._leases))
 
-    def applied_version(self, key: str) -> int | None:
-        raw = cast(bytes | None, self._redis.hget(self._applied, key))
-        return None if raw is None else int(raw)
+    def forget_customer(self, shop: str, shopify_ids: Iterable[int]) -> int:
+        """Privacy erasure (W5): the waiting items of these customers and orders of the shop
+        and their applied versions; returns how many items were forgotten."""
+        return self._forget(shop, {str(ident) for ident in shopify_ids})
 
-    def forget(self, keys: list[str]) -> None:
-        """Drop what is known about these items (privacy erasure)."""
+    def forget_shop(self, shop: str) -> int:
+        """Privacy erasure (W5): every waiting item of the shop and its applied version."""
+        return self._forget(shop, None)
+
+    def _forget(self, shop: str, shopify_ids: set[str] | None) -> int:
+        # The sync names items `<kind>:<shop>:[...:]<Shopify id or token>` (shopspot.sync.items).
+        keys = [
+            k
+            for k in (raw.decode() for raw in cast(list[bytes], self._redis.hkeys(self._items)))
+            if f":{shop}:" in k and (shopify_ids is None or k.rsplit(":", 1)[-1] in shopify_ids)
+        ]
         if keys:
             self._redis.hdel(self._applied, *keys)
             self._redis.hdel(self._items, *keys)
             self._redis.zrem(self._order, *keys)
+        return len(keys)
 
     def _settle_items(self, pairs: list[tuple[str, str]]) -> None:
         if not pairs:

@@ -3,7 +3,7 @@
 The HubSpot records stay, as with the native app: they are the merchant's CRM data, and
 the merchant handles requests there. Shopspot's own state holds HubSpot ids, hashed emails,
 and (until they are written or replayed) payloads in the pending buffers and dead letters;
-a redaction erases all of it for the customer or the shop.
+a redaction asks each store to forget the customer or the shop.
 """
 
 from __future__ import annotations
@@ -12,33 +12,39 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from typing import cast
 
 import redis
 
+from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.deliveries import KEY_PREFIX as DELIVERY_PREFIX
+from shopspot.deliveries import DeliveryLedger
 from shopspot.mapping.contacts import contact_email
-from shopspot.mapping.values import key, shop_domain
+from shopspot.mapping.values import shop_domain
 from shopspot.pending import PendingBuffer
 from shopspot.shopify.models import CustomerDataRequest, CustomerRedact
-from shopspot.sync.memory import P as MEMORY_PREFIX
-from shopspot.sync.memory import email_hash
+from shopspot.sync.memory import Memory
 from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot.privacy")
 
-REQUESTS_KEY = "shopspot:privacy:requests"
+_REQUESTS_KEY = "shopspot:privacy:requests"
 
 
 class PrivacyOffice:
     def __init__(
         self,
         client: redis.Redis,
+        *,
+        memory: Memory,
+        ledger: DeliveryLedger,
+        activity: ActivityLog,
         dead_letters: DeadLetterStore,
         buffers: Mapping[Buffer, PendingBuffer],
     ) -> None:
         self._redis = client
+        self._memory = memory
+        self._ledger = ledger
+        self._activity = activity
         self._dead_letters = dead_letters
         self._buffers = buffers
 
@@ -48,43 +54,22 @@ class PrivacyOffice:
         customer = request.customer
         email = contact_email(customer.email if customer else None)
         customer_id = customer.id if customer else None
-        names = [
-            f"{MEMORY_PREFIX}alias:{key(shop, 'order', oid)}" for oid in request.orders_to_redact
-        ]
-        if customer_id is not None:
-            names.append(f"{MEMORY_PREFIX}customer:{shop}:{customer_id}")
-        if email:
-            names.append(f"{MEMORY_PREFIX}contact:{email_hash(email)}")
-            self._redis.srem(f"{MEMORY_PREFIX}shop-contacts:{shop}", email_hash(email))
-        erased = int(self._redis.delete(*names)) if names else 0
-        markers = {str(customer_id)} if customer_id is not None else set()
-        markers |= {str(oid) for oid in request.orders_to_redact}
-        erased += self._forget_pending(shop, markers)
-        erased += self._drop_dead_letters(shop, markers, email)
+        orders = request.orders_to_redact
+        shopify_ids = [*orders] if customer_id is None else [customer_id, *orders]
+        erased = self._memory.forget_customer(shop, customer_id, email, orders)
+        erased += sum(b.forget_customer(shop, shopify_ids) for b in self._buffers.values())
+        erased += self._dead_letters.forget_customer(shop, shopify_ids, email)
         log.info("customer redacted", extra={"fields": {"shop": shop, "erased": erased}})
         return erased
 
     def redact_shop(self, shop: str) -> int:
         """shop/redact (48 h after uninstalling): everything Shopspot keeps about the shop."""
         shop = shop_domain(shop)
-        hashes = cast(set[bytes], self._redis.smembers(f"{MEMORY_PREFIX}shop-contacts:{shop}"))
-        names = [f"{MEMORY_PREFIX}contact:{h.decode()}" for h in hashes]
-        names.append(f"{MEMORY_PREFIX}shop-contacts:{shop}")
-        for pattern in (
-            f"{MEMORY_PREFIX}*:{shop}:*",
-            f"{DELIVERY_PREFIX}{shop}|*",
-            f"shopspot:activity:{shop}|*",
-        ):
-            names += [name.decode() for name in self._redis.scan_iter(match=pattern, count=1000)]
-        erased = 0
-        for start in range(0, len(names), 500):
-            erased += int(self._redis.delete(*names[start : start + 500]))
-        activity = cast(set[bytes], self._redis.smembers("shopspot:activity:index"))
-        stale = [m for m in activity if m.decode().startswith(f"{shop}|")]
-        if stale:
-            self._redis.srem("shopspot:activity:index", *stale)
-        erased += self._forget_pending(shop, None)
-        erased += self._drop_dead_letters(shop, None, None)
+        erased = self._memory.forget_shop(shop)
+        erased += self._ledger.forget_shop(shop)
+        erased += self._activity.forget_shop(shop)
+        erased += sum(b.forget_shop(shop) for b in self._buffers.values())
+        erased += self._dead_letters.forget_shop(shop)
         log.info("shop redacted", extra={"fields": {"shop": shop, "erased": erased}})
         return erased
 
@@ -97,45 +82,5 @@ class PrivacyOffice:
             "data_request_id": request.data_request.id if request.data_request else None,
             "received_at": time.time(),
         }
-        self._redis.rpush(REQUESTS_KEY, json.dumps(entry))
+        self._redis.rpush(_REQUESTS_KEY, json.dumps(entry))
         log.info("customer data request recorded", extra={"fields": {"shop": entry["shop"]}})
-
-    def _forget_pending(self, shop: str, markers: set[str] | None) -> int:
-        """Pending items of the shop (of these customer or order ids, when given)."""
-        forgotten = 0
-        for buffer in self._buffers.values():
-            keys = [
-                k
-                for k in buffer.waiting_keys()
-                if f":{shop}:" in k and (markers is None or k.rsplit(":", 1)[-1] in markers)
-            ]
-            buffer.forget(keys)
-            forgotten += len(keys)
-        return forgotten
-
-    def _drop_dead_letters(self, shop: str, markers: set[str] | None, email: str | None) -> int:
-        dropped = 0
-        for letter in self._dead_letters.list():
-            if letter.event.shop != shop:
-                continue
-            if markers is not None:
-                text = json.dumps(letter.event.payload).lower()
-                ids = {str(v) for v in _ids(letter.event.payload)}
-                if not (ids & markers or (email and email in text)):
-                    continue
-            dropped += int(self._dead_letters.drop(letter.id))
-        return dropped
-
-
-def _ids(payload: object) -> list[object]:
-    """Every `id`, `customer_id` and `order_id` value anywhere in a payload."""
-    found: list[object] = []
-    if isinstance(payload, dict):
-        for name, value in payload.items():
-            if name in ("id", "customer_id", "order_id", "customerId"):
-                found.append(value)
-            found += _ids(value)
-    elif isinstance(payload, list):
-        for value in payload:
-            found += _ids(value)
-    return found

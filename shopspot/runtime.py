@@ -13,6 +13,7 @@ from functools import cached_property
 from shopspot import portal
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
+from shopspot.deliveries import DeliveryLedger
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.contacts import SyncOrigin
@@ -98,7 +99,14 @@ class Runtime:
 
     @cached_property
     def privacy(self) -> PrivacyOffice:
-        return PrivacyOffice(self.redis, self.dead_letters, self.buffers)
+        return PrivacyOffice(
+            self.redis,
+            memory=self.memory,
+            ledger=DeliveryLedger.from_settings(self.redis, self.settings),
+            activity=self.activity,
+            dead_letters=self.dead_letters,
+            buffers=self.buffers,
+        )
 
     @cached_property
     def flusher(self) -> Flusher:

@@ -28,11 +28,7 @@ def create_app(settings: Settings | None = None, publisher: Publisher | None = N
         settings=settings,
         stores=stores,
         redis=client,
-        ledger=DeliveryLedger(
-            client,
-            claim_seconds=settings.webhook_claim_seconds,
-            dedupe_seconds=settings.webhook_dedupe_seconds,
-        ),
+        ledger=DeliveryLedger.from_settings(client, settings),
         publisher=publisher,
     )
     errors.register(app)

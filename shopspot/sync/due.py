@@ -11,8 +11,8 @@ from typing import cast
 
 import redis
 
-KEY = "shopspot:checkouts-due"
-LAST_SWEPT = "shopspot:sweep:last-run"
+_KEY = "shopspot:checkouts-due"
+_LAST_SWEPT = "shopspot:sweep:last-run"
 
 
 class CheckoutsDue:
@@ -22,28 +22,28 @@ class CheckoutsDue:
     def schedule(self, due_at: Mapping[str, float]) -> None:
         """Deal keys of pending checkouts, each with the time it becomes abandoned."""
         if due_at:
-            self._redis.zadd(KEY, dict(due_at))
+            self._redis.zadd(_KEY, dict(due_at))
 
     def cancel(self, deal_keys: Iterable[str]) -> None:
         keys = list(deal_keys)
         if keys:
-            self._redis.zrem(KEY, *keys)
+            self._redis.zrem(_KEY, *keys)
 
     def due(self, now: float, limit: int) -> list[str]:
-        raws = cast(list[bytes], self._redis.zrangebyscore(KEY, "-inf", now, start=0, num=limit))
+        raws = cast(list[bytes], self._redis.zrangebyscore(_KEY, "-inf", now, start=0, num=limit))
         return [raw.decode() for raw in raws]
 
     def pending(self) -> int:
-        return int(self._redis.zcard(KEY))
+        return int(self._redis.zcard(_KEY))
 
     def swept(self, now: float) -> None:
         """A sweep has queued everything due at `now`."""
-        self._redis.set(LAST_SWEPT, str(now))
+        self._redis.set(_LAST_SWEPT, str(now))
 
     def last_swept(self) -> float | None:
-        raw = cast(bytes | None, self._redis.get(LAST_SWEPT))
+        raw = cast(bytes | None, self._redis.get(_LAST_SWEPT))
         return float(raw) if raw else None
 
     def next_due(self) -> float | None:
-        first = cast(list[tuple[bytes, float]], self._redis.zrange(KEY, 0, 0, withscores=True))
+        first = cast(list[tuple[bytes, float]], self._redis.zrange(_KEY, 0, 0, withscores=True))
         return first[0][1] if first else None

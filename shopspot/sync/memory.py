@@ -22,8 +22,10 @@ from typing import Any, cast
 import redis
 
 from shopspot.errors import TransientError
+from shopspot.mapping.values import key
+from shopspot.redisconn import delete_matching
 
-P = "shopspot:mem:"
+_P = "shopspot:mem:"
 
 # KEYS: one lock per contact. ARGV: owner, lease in ms. All of them or none: no flush ever
 # holds some contacts while waiting for others, so two flushes cannot block each other.
@@ -50,7 +52,7 @@ class ContactsBusy(TransientError):
     """Other flushes kept writing these contacts: the batch waits for its next flush."""
 
 
-def email_hash(email: str) -> str:
+def _email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
@@ -86,7 +88,7 @@ class Memory:
         """Hold these contacts while one flush reads their memory, writes them to HubSpot and
         records what it wrote, so that writes from different buffers (an order's buyer, a
         customer update) reach HubSpot in the order their versions were checked."""
-        keys = [f"{P}contact-lock:{email_hash(email)}" for email in sorted(set(emails))]
+        keys = [f"{_P}contact-lock:{_email_hash(email)}" for email in sorted(set(emails))]
         owner = uuid.uuid4().hex
         lease = int(CONTACT_LEASE_SECONDS * 1000)
         deadline = time.monotonic() + wait_seconds
@@ -102,7 +104,7 @@ class Memory:
     # contacts, by email
     def contacts(self, emails: Iterable[str]) -> dict[str, ContactMemory]:
         emails = list(dict.fromkeys(emails))
-        raws = self._hmget_json([f"{P}contact:{email_hash(email)}" for email in emails])
+        raws = self._hmget_json([f"{_P}contact:{_email_hash(email)}" for email in emails])
         return {
             email: ContactMemory(**raw) if raw else ContactMemory()
             for email, raw in zip(emails, raws, strict=True)
@@ -113,40 +115,40 @@ class Memory:
     ) -> None:
         """`shops` names the shop each email was written for, so shop/redact finds them."""
         self._set_json(
-            {f"{P}contact:{email_hash(email)}": vars(memo) for email, memo in contacts.items()}
+            {f"{_P}contact:{_email_hash(email)}": vars(memo) for email, memo in contacts.items()}
         )
         by_shop: dict[str, list[str]] = {}
         for email, shop in (shops or {}).items():
-            by_shop.setdefault(shop, []).append(email_hash(email))
+            by_shop.setdefault(shop, []).append(_email_hash(email))
         for shop, hashes in by_shop.items():
-            self._redis.sadd(f"{P}shop-contacts:{shop}", *hashes)
+            self._redis.sadd(f"{_P}shop-contacts:{shop}", *hashes)
 
     # customers: the email behind a customer id, for events that carry only the id
     def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:
         ids = list(dict.fromkeys(customer_ids))
-        raws = self._hmget_json([f"{P}customer:{shop}:{cid}" for cid in ids])
+        raws = self._hmget_json([f"{_P}customer:{shop}:{cid}" for cid in ids])
         return {cid: raw["email"] for cid, raw in zip(ids, raws, strict=True) if raw}
 
     def remember_customers(self, shop: str, emails: Mapping[int, str]) -> None:
-        self._set_json({f"{P}customer:{shop}:{cid}": {"email": e} for cid, e in emails.items()})
+        self._set_json({f"{_P}customer:{shop}:{cid}": {"email": e} for cid, e in emails.items()})
 
     # products: HubSpot id per product key, and the variants each product had
     def product_ids(self, keys: Iterable[str]) -> dict[str, str]:
         keys = list(dict.fromkeys(keys))
-        values = cast(list[bytes | None], self._redis.mget([f"{P}product:{k}" for k in keys]))
+        values = cast(list[bytes | None], self._redis.mget([f"{_P}product:{k}" for k in keys]))
         return {k: v.decode() for k, v in zip(keys, values, strict=True) if v is not None}
 
     def remember_products(self, ids: Mapping[str, str]) -> None:
         if ids:
-            self._redis.mset({f"{P}product:{k}": v for k, v in ids.items()})
+            self._redis.mset({f"{_P}product:{k}": v for k, v in ids.items()})
 
     def forget_products(self, keys: Iterable[str]) -> None:
-        names = [f"{P}product:{k}" for k in keys]
+        names = [f"{_P}product:{k}" for k in keys]
         if names:
             self._redis.delete(*names)
 
     def variant_keys(self, shop: str, product_id: int) -> set[str]:
-        members = cast(set[bytes], self._redis.smembers(f"{P}variants:{shop}:{product_id}"))
+        members = cast(set[bytes], self._redis.smembers(f"{_P}variants:{shop}:{product_id}"))
         return {member.decode() for member in members}
 
     def deleted(self, shop: str, names: Iterable[str]) -> set[str]:
@@ -155,22 +157,22 @@ class Memory:
         wanted = list(dict.fromkeys(names))
         if not wanted:
             return set()
-        flags = cast(list[int], self._redis.smismember(f"{P}deleted:{shop}", wanted))
+        flags = cast(list[int], self._redis.smismember(f"{_P}deleted:{shop}", wanted))
         return {name for name, flag in zip(wanted, flags, strict=True) if flag}
 
     def remember_deleted(self, shop: str, names: Iterable[str]) -> None:
         members = list(names)
         if members:
-            self._redis.sadd(f"{P}deleted:{shop}", *members)
+            self._redis.sadd(f"{_P}deleted:{shop}", *members)
 
     def known_product_ids(self, shop: str) -> set[int]:
         """Every Shopify product of the shop that Shopspot has written variants of."""
-        prefix = f"{P}variants:{shop}:"
+        prefix = f"{_P}variants:{shop}:"
         names = cast(Iterable[bytes], self._redis.scan_iter(match=prefix + "*", count=1000))
         return {int(name.decode()[len(prefix) :]) for name in names}
 
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
-        name = f"{P}variants:{shop}:{product_id}"
+        name = f"{_P}variants:{shop}:{product_id}"
         with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(name)
             values = list(keys)
@@ -181,39 +183,62 @@ class Memory:
     def product_bodies(self, shop: str, product_ids: Iterable[int]) -> dict[int, str]:
         ids = list(dict.fromkeys(product_ids))
         values = cast(
-            list[bytes | None], self._redis.mget([f"{P}body:{shop}:{pid}" for pid in ids])
+            list[bytes | None], self._redis.mget([f"{_P}body:{shop}:{pid}" for pid in ids])
         )
         return {pid: v.decode() for pid, v in zip(ids, values, strict=True) if v is not None}
 
     def remember_product_bodies(self, shop: str, bodies: Mapping[int, str]) -> None:
         if bodies:
-            self._redis.mset({f"{P}body:{shop}:{pid}": body for pid, body in bodies.items()})
+            self._redis.mset({f"{_P}body:{shop}:{pid}": body for pid, body in bodies.items()})
 
     # deals, by deal key
     def deals(self, keys: Iterable[str]) -> dict[str, DealMemory]:
         keys = list(dict.fromkeys(keys))
-        raws = self._hmget_json([f"{P}deal:{k}" for k in keys])
+        raws = self._hmget_json([f"{_P}deal:{k}" for k in keys])
         return {
             k: DealMemory(**raw) if raw else DealMemory() for k, raw in zip(keys, raws, strict=True)
         }
 
     def remember_deals(self, deals: Mapping[str, DealMemory]) -> None:
-        self._set_json({f"{P}deal:{k}": vars(memo) for k, memo in deals.items()})
+        self._set_json({f"{_P}deal:{k}": vars(memo) for k, memo in deals.items()})
 
     def forget_deals(self, keys: Iterable[str]) -> None:
-        names = [f"{P}deal:{k}" for k in keys]
+        names = [f"{_P}deal:{k}" for k in keys]
         if names:
             self._redis.delete(*names)
 
     # which deal an order id, or a checkout's cart token or id, belongs to (deletes carry no token)
     def deal_keys(self, aliases: Iterable[str]) -> dict[str, str]:
         aliases = list(dict.fromkeys(aliases))
-        values = cast(list[bytes | None], self._redis.mget([f"{P}alias:{a}" for a in aliases]))
+        values = cast(list[bytes | None], self._redis.mget([f"{_P}alias:{a}" for a in aliases]))
         return {a: v.decode() for a, v in zip(aliases, values, strict=True) if v is not None}
 
     def remember_deal_keys(self, aliases: Mapping[str, str]) -> None:
         if aliases:
-            self._redis.mset({f"{P}alias:{a}": k for a, k in aliases.items()})
+            self._redis.mset({f"{_P}alias:{a}": k for a, k in aliases.items()})
+
+    # privacy erasure (W5); each returns how many keys it erased
+    def forget_customer(
+        self, shop: str, customer_id: int | None, email: str | None, order_ids: Iterable[int]
+    ) -> int:
+        """The email behind the customer id, the contact of the email, and which deals the
+        orders belong to."""
+        names = [f"{_P}alias:{key(shop, 'order', oid)}" for oid in order_ids]
+        if customer_id is not None:
+            names.append(f"{_P}customer:{shop}:{customer_id}")
+        if email:
+            names.append(f"{_P}contact:{_email_hash(email)}")
+            self._redis.srem(f"{_P}shop-contacts:{shop}", _email_hash(email))
+        return int(self._redis.delete(*names)) if names else 0
+
+    def forget_shop(self, shop: str) -> int:
+        """Everything remembered for the shop, the contacts written for it included."""
+        contacts = f"{_P}shop-contacts:{shop}"
+        hashes = cast(set[bytes], self._redis.smembers(contacts))
+        names = [f"{_P}contact:{h.decode()}" for h in hashes]
+        # The pattern finds only names that go on after the shop; these two end with it.
+        own = [contacts, f"{_P}deleted:{shop}"]
+        return delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
 
     def _hmget_json(self, names: list[str]) -> list[dict[str, Any] | None]:
         if not names:
