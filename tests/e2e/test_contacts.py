@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.conftest import Shopspot
 from tests.support.env import ROOT
+from tests.support.processes import wait_for
 from tests.support.shopify import MUG_LINE, checkout, customer, order
 
 pytestmark = pytest.mark.integration
@@ -167,3 +168,59 @@ def test_older_api_versions_sync_too(shopspot: Shopspot, version: str) -> None:
     assert shopspot.dead_letters.list() == []
     assert shopspot.records("contacts", "email")
     assert shopspot.records("deals", "dealname")
+
+
+def test_w7_a_late_order_never_undoes_a_newer_customer_update(shopspot: Shopspot) -> None:
+    shopspot.send("customers/create", customer())
+    shopspot.send("customers/update", customer(minute=20, last_name="King", note="Moved"))
+    # Shopify retries orders/create for hours with its first body: the buyer as of minute 0.
+    shopspot.send("orders/create", order(minute=10, buyer=customer()))
+
+    ada = shopspot.one("contacts", "lastname", "shopify_note", "shopify_first_order_date")
+    assert (ada["lastname"], ada["shopify_note"]) == ("King", "Moved")
+    assert ada["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"  # the order still counts
+    (deal,) = shopspot.records("deals")
+    assert shopspot.hubspot.associated("deals", deal["id"], "contacts") == [ada["id"]]
+
+
+def test_w7_a_newer_customer_update_wins_over_an_earlier_order(shopspot: Shopspot) -> None:
+    shopspot.send("orders/create", order(minute=10, buyer=customer()))
+    shopspot.send("customers/update", customer(minute=20, last_name="King"))
+    shopspot.send("orders/updated", order(minute=15, buyer=customer(), financial_status="paid"))
+    assert shopspot.one("contacts", "lastname")["lastname"] == "King"
+
+    # A newer snapshot of the customer inside an order still updates the contact.
+    shopspot.send("orders/updated", order(minute=40, buyer=customer(minute=30, last_name="Byron")))
+    assert shopspot.one("contacts", "lastname")["lastname"] == "Byron"
+
+
+def test_w7_two_orders_of_one_buyer_in_one_flush(shopspot: Shopspot) -> None:
+    later, between = "2026-11-04T10:00:00Z", "2026-11-03T10:00:00Z"
+    newer = order(
+        order_id=6_000_000_000_000_002, minute=50, created_at=later, processed_at=later,
+        lines=[(9_000_000_000_000_002, *MUG_LINE[1:])],
+        buyer=customer(minute=30, last_name="Byron"),
+    )  # fmt: skip
+    older = order(minute=40, buyer=customer(minute=10, last_name="Lovelace"))
+    before = shopspot.handled()
+    for payload in (newer, older):  # queued together: one flush writes both
+        assert shopspot.post("orders/create", payload).status_code == 200
+    wait_for(lambda: shopspot.handled() >= before + 2, message="both orders/create tasks")
+    shopspot.settle()
+
+    ada = shopspot.one(
+        "contacts", "lastname", "shopify_first_order_date", "shopify_last_order_date"
+    )
+    assert ada["lastname"] == "Byron"
+    assert ada["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"
+    assert ada["shopify_last_order_date"] == "2026-11-04T10:00:00.000Z"
+
+    # C9 holds across flushes too, for a contact the orders themselves created.
+    third = order(
+        order_id=6_000_000_000_000_003, minute=60, created_at=between, processed_at=between,
+        lines=[(9_000_000_000_000_003, *MUG_LINE[1:])],
+    )  # fmt: skip
+    shopspot.send("orders/create", third)
+    dates = shopspot.one("contacts", "shopify_first_order_date", "shopify_last_order_date")
+    assert dates["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"
+    assert dates["shopify_last_order_date"] == "2026-11-04T10:00:00.000Z"
