@@ -7,7 +7,8 @@ writes them with HubSpot's batch calls, and marks them `done`, or `release`s the
 HubSpot could not take them. Items of one group (one deal, one product, one customer) are
 never in two flushes at once, so two versions of an object cannot overtake each other.
 
-Taken items are leased: a flush that dies leaves them to come back when the lease expires.
+Taken items are leased, and the lease is renewed while the flush holding them lives: a flush
+that dies leaves them to come back within one short lease (W9), however long a live one takes.
 Everything lives in Redis (AOF in production), so an offered event survives worker crashes
 and restarts until it is applied or dead-lettered.
 """
@@ -15,14 +16,19 @@ and restarts until it is applied or dead-lettered.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import redis
 
 _KEY_PREFIX = "shopspot:pending:"
+
+log = logging.getLogger("shopspot.sync")
 
 # A version that no update can beat: deletions are final (Shopify never reuses an id).
 FINAL = 2**62
@@ -137,7 +143,7 @@ class Item:
 
 
 class PendingBuffer:
-    def __init__(self, client: redis.Redis, name: str, lease_seconds: float = 300.0) -> None:
+    def __init__(self, client: redis.Redis, name: str, lease_seconds: float = 15.0) -> None:
         self.name = name
         self._redis = client
         self._lease = lease_seconds
@@ -181,6 +187,32 @@ class PendingBuffer:
             ),
         )
         return [Item.load(raw) for raw in raws]
+
+    @contextmanager
+    def holding(self, items: Sequence[Item]) -> Iterator[None]:
+        """Renew the items' lease every third of it until the block ends, so that only a
+        holder that died lets its lease run out."""
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(self._lease / 3):
+                try:
+                    self._renew(items)
+                except redis.RedisError as exc:
+                    log.warning("lease of %s not renewed: %s", self.name, type(exc).__name__)
+
+        heartbeat = threading.Thread(target=renew, name=f"lease-{self.name}", daemon=True)
+        heartbeat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            heartbeat.join()
+
+    def _renew(self, items: Sequence[Item]) -> None:
+        # XX: an item settled meanwhile is no longer leased, and must not be again.
+        expiry = time.time() + self._lease
+        self._redis.zadd(self._leases, {item.key: expiry for item in items}, xx=True)
 
     def done(self, items: list[Item]) -> None:
         """Applied: their versions become the ones later offers must beat."""

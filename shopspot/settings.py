@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     # C5: the native integration never takes the phone from the default address.
     phone_from_address: bool = False
     # How long a flush may hold a batch before another worker takes it over.
-    pending_lease_seconds: float = Field(300.0, gt=0)
+    pending_lease_seconds: float = Field(15.0, gt=0)
     # How long a lone event waits for others to share its batch.
     flush_delay_seconds: float = Field(0.2, ge=0)
 

@@ -65,7 +65,8 @@ class Flusher:
         result = FlushResult()
         items = buffer.take(limit or BATCH_SIZES.get(Buffer(buffer.name), BATCH_SIZE))
         if items:
-            self._write(buffer, items, result)
+            with buffer.holding(items):
+                self._write(buffer, items, result)
         result.waiting = buffer.waiting()
         return result
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from shopspot.events import WebhookEvent
+from shopspot.pending import PendingBuffer
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
 from shopspot.sync.items import item_for
-from shopspot.topics import parse_payload
+from shopspot.topics import Buffer, parse_payload
 from tests.support.env import ROOT
 from tests.support.processes import SHOPSPOT, wait_for
 from tests.support.simulated import Simulated
@@ -59,10 +60,13 @@ def test_s2_imported_records_match_the_store(simulated: Simulated) -> None:
 
 # Enough orders for several chunks, so the import can be stopped in the middle of them.
 @pytest.mark.parametrize("simulated", [{"orders": 1400}], indirect=True)
-def test_s2_an_interrupted_import_resumes_and_ends_as_an_uninterrupted_one(
+def test_s2_w9_an_import_killed_mid_chunk_resumes_at_once_and_ends_as_an_uninterrupted_one(
     simulated: Simulated, tmp_path: Path
 ) -> None:
     env = {**os.environ, **simulated.env, "PYTHONPATH": str(ROOT), "IMPORT_CHUNK_SIZE": "300"}
+    deals = PendingBuffer(simulated.redis, Buffer.DEALS)
+    # Slow enough that the kill finds a chunk of orders half written, its batches held.
+    simulated.hubspot.configure(latency_ms=30)
     log = (tmp_path / "first.log").open("w")
     first = subprocess.Popen([*SHOPSPOT, "backfill"], env=env, stdout=log, stderr=log,
                              start_new_session=True)  # fmt: skip
@@ -72,9 +76,13 @@ def test_s2_an_interrupted_import_resumes_and_ends_as_an_uninterrupted_one(
         return raw is not None and json.loads(raw).get("next_line", 0) > 0
 
     wait_for(orders_begun, timeout=60, message="the import to be in the middle of the orders")
+    wait_for(lambda: deals.in_flight() > 0, timeout=30, message="a batch of orders in flight")
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=10)
+    simulated.hubspot.configure(latency_ms=0)
+    started = time.monotonic()
     resumed = subprocess.run([*SHOPSPOT, "backfill"], env=env, capture_output=True, text=True)
+    resumed_seconds = time.monotonic() - started
     assert resumed.returncode == 0, resumed.stderr
 
     interrupted = simulated.held()
@@ -83,12 +91,16 @@ def test_s2_an_interrupted_import_resumes_and_ends_as_an_uninterrupted_one(
     simulated.hubspot.control.post("/_sandbox/reset", json={})
     names = [n for n in simulated.redis.scan_iter(match="shopspot:*")]
     simulated.redis.delete(*names)
+    started = time.monotonic()
     simulated.cli("backfill")
+    uninterrupted_seconds = time.monotonic() - started
 
     assert "resuming where the last run stopped" in resumed.stderr
     assert simulated.held() == interrupted
     assert keys == sorted(d["properties"]["shopify_deal_key"] for d in
                           simulated.hubspot.records("deals", ["shopify_deal_key"]))  # fmt: skip
+    # W9: the batches the killed run held come back within a lease, not minutes later.
+    assert resumed_seconds < uninterrupted_seconds + 60
 
 
 def test_s2_a_webhook_newer_than_the_import_keeps_its_version(simulated: Simulated) -> None:
