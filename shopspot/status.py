@@ -37,6 +37,7 @@ def collect(rt: Runtime) -> dict[str, Any]:
         stores.append({"shop": shop, "kinds": kinds})
     last = rt.due.last_swept()
     interval = rt.settings.sweep_interval_seconds
+    identity = rt.memory.identity_events()
     return {
         "stores": stores,
         "queues": queues,
@@ -45,6 +46,12 @@ def collect(rt: Runtime) -> dict[str, Any]:
             for name, buffer in rt.buffers.items()
         },
         "dead_letters": len(letters),
+        # C10: customers whose email changed, and what became of their contact (ids only).
+        "email_changes": {
+            "followed": sum(e.outcome == "email_changed" for e in identity),
+            "taken": sum(e.outcome == "email_taken" for e in identity),
+            "recent": [vars(event) for event in identity[:10]],
+        },
         "hubspot_calls_today": rt.hubspot_calls_today(),
         "hubspot_daily_limit": rt.settings.hubspot_daily_limit,
         "checkouts_pending": rt.due.pending(),
@@ -77,6 +84,8 @@ def render(status: dict[str, Any]) -> str:
         f"queues:          {queues}",
         f"pending writes:  {writes}",
         f"dead letters:    {status['dead_letters']}",
+        f"email changes:   {status['email_changes']['followed']} followed by their contact, "
+        f"{status['email_changes']['taken']} to an email another contact had",
         f"HubSpot today:   {status['hubspot_calls_today']} of {status['hubspot_daily_limit']}",
         f"checkouts:       {status['checkouts_pending']} pending, next due "
         f"{_when(status['next_checkout_due_at'])}",

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shopspot.hubspot.client import HubSpotClient
-from shopspot.hubspot.errors import Rejected, ValidationFailed, property_problems
+from shopspot.hubspot.errors import (
+    Conflict,
+    NotFound,
+    Rejected,
+    ValidationFailed,
+    property_problems,
+)
 
 BATCH_LIMIT = 100
 # v4 association batches take up to 2,000 inputs to create and 1,000 to read.
@@ -108,20 +114,52 @@ def batch_update(
     Returns the updated records and the ids HubSpot no longer has (archived or deleted);
     each input carries its id as trace id so that one missing record fails only itself.
     """
+    outcome = _update(client, object_type, updates)
+    missing = _traced(outcome, "OBJECT_NOT_FOUND")
+    BatchOutcome(errors=_others(outcome, "OBJECT_NOT_FOUND")).raise_errors()
+    return outcome.results, missing
+
+
+def change_email(client: HubSpotClient, record_id: str, email: str) -> str:
+    """Give one contact a new email (C10): "changed", "missing" (HubSpot no longer has the
+    contact) or "taken" (another contact holds the email). One contact a call: HubSpot may
+    answer a taken email for the whole request, and email changes are rare."""
+    try:
+        outcome = _update(client, "contacts", {record_id: {"email": email}})
+    except Conflict:
+        return "taken"
+    except NotFound:
+        return "missing"
+    if _traced(outcome, "CONFLICT"):
+        return "taken"
+    if _traced(outcome, "OBJECT_NOT_FOUND"):
+        return "missing"
+    outcome.raise_errors()
+    return "changed"
+
+
+def _update(
+    client: HubSpotClient, object_type: str, updates: Mapping[str, Mapping[str, str]]
+) -> BatchOutcome:
     inputs = [
         {"id": record_id, "objectWriteTraceId": record_id, "properties": dict(props)}
         for record_id, props in updates.items()
     ]
-    outcome = post_batches(client, f"/crm/v3/objects/{object_type}/batch/update", inputs)
-    missing = {
+    return post_batches(client, f"/crm/v3/objects/{object_type}/batch/update", inputs)
+
+
+def _traced(outcome: BatchOutcome, category: str) -> set[str]:
+    """The trace ids (here: record ids) of the inputs that failed with `category`."""
+    return {
         trace
         for error in outcome.errors
-        if error.get("category") == "OBJECT_NOT_FOUND"
+        if error.get("category") == category
         for trace in (error.get("context") or {}).get("objectWriteTraceId", [])
     }
-    others = [e for e in outcome.errors if e.get("category") != "OBJECT_NOT_FOUND"]
-    BatchOutcome(errors=others).raise_errors()
-    return outcome.results, missing
+
+
+def _others(outcome: BatchOutcome, *handled: str) -> list[dict[str, Any]]:
+    return [error for error in outcome.errors if error.get("category") not in handled]
 
 
 def batch_archive(client: HubSpotClient, object_type: str, ids: Sequence[str]) -> None:

@@ -1,4 +1,5 @@
-"""Contacts, deduplicated by email (C1-C3, C7-C9), newest source wins property by property (W7).
+"""Contacts, deduplicated by email (C1-C3, C7-C9), newest source wins property by property (W7),
+one contact per customer whatever its email becomes (C10).
 
 Every write comes from one Shopify object and carries that object's version: its own
 `updated_at`, so a customer embedded in an order brings the customer's version, not the
@@ -6,6 +7,12 @@ order's. Shopspot remembers the version each contact property was last written f
 older write leaves that property alone: a retried orders/create carrying the customer as it
 was hours ago cannot undo a later customers/update. One flush at a time writes a contact
 (across buffers), so two writes cannot overtake each other between the check and HubSpot.
+
+A contact follows its Shopify customer: Shopspot links each customer to the email of the contact
+it writes, and a newer snapshot of the customer with another email gives that contact the new
+email, where an older one (a late order) is written to the contact as linked. If another contact
+already holds the new email, that one is written from then on and the old one is left as it is;
+both outcomes are logged (ids only) and shown by `shopspot status`. Guests match by email.
 
 Contacts Shopspot knows (it has their HubSpot id) are updated by id, which is how a contact
 deleted in HubSpot shows itself: HubSpot no longer has the id. One that Shopspot created is
@@ -16,14 +23,18 @@ recorded the first time Shopspot writes them (C8).
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import contact_email
 from shopspot.mapping.values import timestamp_ms
 from shopspot.sync.context import SyncContext
-from shopspot.sync.memory import ContactMemory
+from shopspot.sync.memory import ContactMemory, CustomerLink, IdentityEvent
+
+log = logging.getLogger("shopspot.sync")
 
 CONTACTS = "contacts"
 
@@ -33,6 +44,7 @@ class ContactWrite:
     props: Mapping[str, str]  # with "email", the contact's key (C1)
     version: int  # Shopify's updated_at of the object the properties came from, in ms
     placed: int | None = None  # C9: when an order of the contact was placed, in ms
+    customer: tuple[str, int] | None = None  # (shop, customer id): who it is about, guests none
 
 
 @dataclass
@@ -60,18 +72,96 @@ def merge_by_email(writes: Sequence[ContactWrite]) -> dict[str, _Merged]:
     return merged
 
 
-def write_contacts(ctx: SyncContext, writes: Sequence[ContactWrite]) -> dict[str, str]:
-    """Write the contacts; returns the HubSpot id of each email that has a contact."""
-    merged = merge_by_email(writes)
-    if not merged:
-        return {}
-    with ctx.memory.writing_contacts(merged):
-        known = ctx.memory.contacts(merged)
-        props = {email: _newer(email, entry, known[email]) for email, entry in merged.items()}
-        ids = _write(ctx, props, known)
-        shops = {email: p.get("shopify_shop_domain") for email, p in props.items()}
-        ctx.memory.remember_contacts(known, {e: s for e, s in shops.items() if s})
-    return ids
+def write_contacts(ctx: SyncContext, writes: Sequence[ContactWrite]) -> list[str | None]:
+    """Write the contacts; returns the HubSpot id of each write's contact (None: no contact)."""
+    customers = {write.customer for write in writes if write.customer}
+    while True:
+        links = ctx.memory.customer_links(customers)
+        emails = {e for w in writes if (e := contact_email(w.props.get("email")))}
+        emails |= {link.email for link in links.values()}
+        if not emails:
+            return [None] * len(writes)
+        with ctx.memory.writing_contacts(emails):
+            # Another flush may have linked a customer elsewhere before the hold: hold anew.
+            if ctx.memory.customer_links(customers) == links:
+                return _write_held(ctx, writes, links)
+
+
+def _write_held(
+    ctx: SyncContext, writes: Sequence[ContactWrite], links: dict[tuple[str, int], CustomerLink]
+) -> list[str | None]:
+    targets, changes = _route(writes, links)
+    known = ctx.memory.contacts([*filter(None, targets), *(old for old, _ in changes.values())])
+    for customer, (old, new) in changes.items():
+        _follow(ctx, customer, old, new, known)
+    routed = [
+        replace(write, props={**write.props, "email": target})
+        for write, target in zip(writes, targets, strict=True)
+        if target
+    ]
+    merged = merge_by_email(routed)
+    props = {email: _newer(email, entry, known[email]) for email, entry in merged.items()}
+    ids = _write(ctx, props, {email: known[email] for email in merged})
+    shops = {email: p.get("shopify_shop_domain") for email, p in props.items()}
+    ctx.memory.remember_contacts(known, {e: s for e, s in shops.items() if s})
+    ctx.memory.link_customers(links)
+    return [ids.get(target) if target else None for target in targets]
+
+
+def _route(
+    writes: Sequence[ContactWrite], links: dict[tuple[str, int], CustomerLink]
+) -> tuple[list[str | None], dict[tuple[str, int], tuple[str, str]]]:
+    """The email each write goes to, and the customers whose email changed (old, new).
+
+    A customer's writes go to its linked contact; only a newer snapshot than the one that
+    linked it may move the link to another email (C10). `links` is updated in place.
+    """
+    changes: dict[tuple[str, int], tuple[str, str]] = {}
+    for write in sorted(writes, key=lambda w: w.version):
+        email, customer = contact_email(write.props.get("email")), write.customer
+        if customer is None or email is None:
+            continue
+        link = links.get(customer)
+        if link is None or (email == link.email and write.version > link.version):
+            links[customer] = CustomerLink(email, write.version)
+        elif email != link.email and write.version > link.version:
+            changes[customer] = (changes.get(customer, (link.email, ""))[0], email)
+            links[customer] = CustomerLink(email, write.version)
+    targets = [
+        links[w.customer].email if w.customer in links else contact_email(w.props.get("email"))
+        for w in writes
+    ]
+    return targets, {c: (old, new) for c, (old, new) in changes.items() if old != new}
+
+
+def _follow(
+    ctx: SyncContext, customer: tuple[str, int], old: str, new: str, known: dict[str, ContactMemory]
+) -> None:
+    """The customer's email changed from `old` to `new`: its contact follows (C10)."""
+    before, after = known[old], known[new]
+    if after.id:
+        outcome = "email_taken"  # Shopspot already writes a contact with the new email
+    elif before.deleted:
+        outcome = "email_changed"  # deleted in HubSpot (C7): it stays deleted, under the new email
+    elif before.id:
+        answer = crm.change_email(ctx.client, before.id, new)
+        outcome = "email_taken" if answer == "taken" else "email_changed"
+        if answer == "missing":
+            # Gone from HubSpot: C7 keeps one Shopspot created deleted; another is found anew.
+            before.deleted = before.created
+            before.id = before.id if before.created else None
+    else:
+        return  # Shopspot never wrote a contact for the old email: nothing to follow
+    if outcome == "email_changed":
+        known[new], known[old] = before, ContactMemory()
+    contact = before.id if outcome == "email_changed" else after.id
+    shop, customer_id = customer
+    ctx.memory.note_identity(IdentityEvent(shop, customer_id, contact, outcome, time.time()))
+    log.info(
+        "contact of a customer whose email changed: %s",
+        outcome,
+        extra={"fields": {"shop": shop, "customer_id": customer_id, "contact_id": contact}},
+    )
 
 
 def _newer(email: str, entry: _Merged, memo: ContactMemory) -> dict[str, str]:

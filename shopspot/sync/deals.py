@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from shopspot.hubspot import crm
-from shopspot.mapping.contacts import buyer_contact_properties, contact_email
+from shopspot.mapping.contacts import buyer_contact_properties
 from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
 from shopspot.mapping.line_items import line_item_properties
@@ -98,11 +98,10 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
     done: list[str] = []
     aliases: dict[str, str] = {}
     labels = {stage_id: label for label, stage_id in stage_ids.items()}
-    for (dkey, sale), buyer in zip(written.items(), buyers, strict=True):
+    for (dkey, sale), contact_id in zip(written.items(), contact_ids, strict=True):
         deal_id = deal_ids[dkey]
-        email = contact_email(buyer.props.get("email"))
-        if email and email in contact_ids:
-            contact_pairs.append((deal_id, contact_ids[email]))
+        if contact_id:
+            contact_pairs.append((deal_id, contact_id))
         lines_now = {r[LINE_KEY]: line_ids[r[LINE_KEY]] for r in line_records[dkey]}
         line_pairs += [(deal_id, line_id) for line_id in lines_now.values()]
         previous = memos[dkey].lines
@@ -141,6 +140,7 @@ def _buyer(shop: str, sale: Sale) -> ContactWrite:
         buyer_contact_properties(shop, sale),
         version=ms(source) or 0,
         placed=ms(placed),
+        customer=(shop_domain(shop), sale.customer.id) if sale.customer else None,
     )
 
 

@@ -184,10 +184,7 @@ def _apply_contacts(
     """Each write carries its item's version: the customer's `updated_at`, or the time of the
     consent, tag or summary event (W7)."""
     writes: list[ContactWrite] = []
-    customers = [m for _, m in versioned if isinstance(m, Customer)]
-    ctx.memory.remember_customers(
-        shop, {c.id: email for c in customers if (email := contact_email(c.email))}
-    )
+    domain = shop_domain(shop)
     partial = [
         m.customer_id
         for _, m in versioned
@@ -203,19 +200,23 @@ def _apply_contacts(
     for version, model in versioned:
         match model:
             case Customer():
+                customer_id: int | None = model.id
                 props = contact_properties(shop, model, phone_from_address=ctx.phone_from_address)
             case EmailConsentUpdate():
+                customer_id = model.customer_id
                 props = consent_properties(shop, model)
             case CustomerTagsAdded() | CustomerTagsRemoved() if model.customer_id in emails:
-                email = emails[model.customer_id]
+                customer_id, email = model.customer_id, emails[model.customer_id]
                 props = {"email": email, **tag_change_properties(current_tags.get(email), model)}
                 current_tags[email] = props["shopify_tags"]
             case PurchasingSummary() if model.customer_id in emails:
+                customer_id = model.customer_id
                 facts = purchase_facts_properties(facts_from_summary(model))
                 props = {"email": emails[model.customer_id], **facts}
             case _:
                 continue
-        writes.append(ContactWrite(props, version))
+        customer = None if customer_id is None else (domain, customer_id)
+        writes.append(ContactWrite(props, version, customer=customer))
     write_contacts(ctx, writes)
 
 

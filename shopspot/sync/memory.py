@@ -43,6 +43,8 @@ for _, key in ipairs(KEYS) do
 end
 return 1
 """
+# What happened to customers' contacts when their email changed (C10): the last ones, for status.
+IDENTITY_EVENTS_KEPT = 1000
 # A contact is locked while one flush writes it; a holder that died frees it after this.
 CONTACT_LEASE_SECONDS = 60.0
 CONTACT_WAIT_SECONDS = 10.0
@@ -66,6 +68,24 @@ class ContactMemory:
     last_order: int | None = None
     # W7: property → the version (Shopify's updated_at in ms) of what it was last written from.
     versions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CustomerLink:
+    """The contact Shopspot writes for a Shopify customer (C10): its email, and the version of
+    the customer snapshot that named it."""
+
+    email: str
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class IdentityEvent:
+    shop: str
+    customer_id: int
+    contact_id: str | None
+    outcome: str  # "email_changed": the contact got the new email; "email_taken": another has it
+    at: float
 
 
 @dataclass
@@ -123,14 +143,32 @@ class Memory:
         for shop, hashes in by_shop.items():
             self._redis.sadd(f"{_P}shop-contacts:{shop}", *hashes)
 
-    # customers: the email behind a customer id, for events that carry only the id
-    def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(dict.fromkeys(customer_ids))
-        raws = self._hmget_json([f"{_P}customer:{shop}:{cid}" for cid in ids])
-        return {cid: raw["email"] for cid, raw in zip(ids, raws, strict=True) if raw}
+    # customers: the contact each customer is written to (C10), by its email
+    def customer_links(
+        self, customers: Iterable[tuple[str, int]]
+    ) -> dict[tuple[str, int], CustomerLink]:
+        wanted = list(dict.fromkeys(customers))
+        raws = self._hmget_json([f"{_P}customer:{shop}:{cid}" for shop, cid in wanted])
+        return {pair: CustomerLink(**raw) for pair, raw in zip(wanted, raws, strict=True) if raw}
 
-    def remember_customers(self, shop: str, emails: Mapping[int, str]) -> None:
-        self._set_json({f"{_P}customer:{shop}:{cid}": {"email": e} for cid, e in emails.items()})
+    def link_customers(self, links: Mapping[tuple[str, int], CustomerLink]) -> None:
+        self._set_json({f"{_P}customer:{s}:{cid}": vars(link) for (s, cid), link in links.items()})
+
+    def customer_emails(self, shop: str, customer_ids: Iterable[int]) -> dict[int, str]:
+        """The email behind each customer id, for events that carry only the id."""
+        links = self.customer_links((shop, cid) for cid in customer_ids)
+        return {cid: link.email for (_, cid), link in links.items()}
+
+    def note_identity(self, event: IdentityEvent) -> None:
+        with self._redis.pipeline(transaction=False) as pipe:
+            pipe.lpush(f"{_P}identity-events", json.dumps(vars(event)))
+            pipe.ltrim(f"{_P}identity-events", 0, IDENTITY_EVENTS_KEPT - 1)
+            pipe.execute()
+
+    def identity_events(self) -> list[IdentityEvent]:
+        """Newest first."""
+        raws = cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1))
+        return [IdentityEvent(**json.loads(raw)) for raw in raws]
 
     # products: HubSpot id per product key, and the variants each product had
     def product_ids(self, keys: Iterable[str]) -> dict[str, str]:
@@ -238,7 +276,11 @@ class Memory:
         names = [f"{_P}contact:{h.decode()}" for h in hashes]
         # The pattern finds only names that go on after the shop; these two end with it.
         own = [contacts, f"{_P}deleted:{shop}"]
-        return delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
+        erased = delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
+        for raw in cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1)):
+            if json.loads(raw)["shop"] == shop:
+                erased += int(self._redis.lrem(f"{_P}identity-events", 0, raw.decode()))
+        return erased
 
     def _hmget_json(self, names: list[str]) -> list[dict[str, Any] | None]:
         if not names:

@@ -1,11 +1,15 @@
-"""C1-C9: customers and buyers as contacts, deduplicated by email."""
+"""C1-C10, W7: customers and buyers as contacts, deduplicated by email, following their
+customer, newest source winning."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import main
 from tests.e2e.conftest import Shopspot
 from tests.support.env import ROOT
 from tests.support.processes import wait_for
@@ -224,3 +228,51 @@ def test_w7_two_orders_of_one_buyer_in_one_flush(shopspot: Shopspot) -> None:
     dates = shopspot.one("contacts", "shopify_first_order_date", "shopify_last_order_date")
     assert dates["shopify_first_order_date"] == "2026-11-02T09:05:00.000Z"
     assert dates["shopify_last_order_date"] == "2026-11-04T10:00:00.000Z"
+
+
+def _email_changes(shopspot: Shopspot) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["status", "--json"], env=shopspot.cli_env)
+    assert result.exit_code == 0, result.output
+    changes: dict[str, Any] = json.loads(result.output)["email_changes"]
+    return changes
+
+
+def test_c10_a_changed_email_moves_the_contact_instead_of_making_another(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("customers/create", customer())
+    (before,) = shopspot.records("contacts", "email")
+    shopspot.send("customers/update", customer(minute=20, email="ada.byron@example.com"))
+    # A late order still carries the customer with the old email: same contact, not a new one.
+    shopspot.send("orders/create", order(minute=10, buyer=customer()))
+
+    (after,) = shopspot.records("contacts", "email", "lastname")
+    assert (after["id"], after["email"]) == (before["id"], "ada.byron@example.com")
+    (deal,) = shopspot.records("deals")
+    assert shopspot.hubspot.associated("deals", deal["id"], "contacts") == [after["id"]]
+    # A guest typing the new email still finds the contact by email.
+    guest = order(order_id=6_000_000_000_000_002, email="Ada.Byron@example.com",
+                  lines=[(9_000_000_000_000_002, *MUG_LINE[1:])])  # fmt: skip
+    shopspot.send("orders/create", guest)
+    assert [c["id"] for c in shopspot.records("contacts")] == [before["id"]]
+    changes = _email_changes(shopspot)
+    assert (changes["followed"], changes["taken"]) == (1, 0)
+    assert changes["recent"][0]["contact_id"] == before["id"]
+    assert "example.com" not in json.dumps(changes)  # ids only, no email
+
+
+def test_c10_an_email_another_contact_holds_is_written_there_and_the_old_one_is_left(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("customers/create", customer())
+    shopspot.send("customers/create", customer(7_000_000_000_000_002, "grace@example.com",
+                                               first_name="Grace", last_name="Hopper"))  # fmt: skip
+    shopspot.send("customers/update", customer(minute=20, email="grace@example.com", note="Moved"))
+    shopspot.send("customers/update", customer(minute=30, email="grace@example.com", note="Again"))
+
+    contacts = {c["email"]: c for c in shopspot.records("contacts", "email", "shopify_note")}
+    assert set(contacts) == {"ada@example.com", "grace@example.com"}
+    assert contacts["ada@example.com"]["shopify_note"] == "Prefers email"  # left untouched
+    assert contacts["grace@example.com"]["shopify_note"] == "Again"
+    changes = _email_changes(shopspot)
+    assert (changes["followed"], changes["taken"]) == (0, 1)

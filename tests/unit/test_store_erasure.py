@@ -13,7 +13,7 @@ from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import Claim, DeliveryLedger
 from shopspot.events import WebhookEvent
 from shopspot.pending import Item, PendingBuffer
-from shopspot.sync.memory import ContactMemory, DealMemory, Memory
+from shopspot.sync.memory import ContactMemory, CustomerLink, DealMemory, Memory
 
 SHOP = "a.myshopify.com"
 OTHER = "b.myshopify.com"
@@ -26,7 +26,7 @@ def client() -> fakeredis.FakeRedis:
 
 def remember_a_customer(memory: Memory, shop: str, customer_id: int, email: str) -> None:
     memory.remember_contacts({email: ContactMemory(id=f"hs-{email}")}, {email: shop})
-    memory.remember_customers(shop, {customer_id: email})
+    memory.link_customers({(shop, customer_id): CustomerLink(email)})
     memory.remember_deal_keys({f"{shop}:order:{customer_id}0": f"{shop}:order:{customer_id}0"})
 
 
