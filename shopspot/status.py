@@ -46,6 +46,8 @@ def collect(rt: Runtime) -> dict[str, Any]:
             for name, buffer in rt.buffers.items()
         },
         "dead_letters": len(letters),
+        # C7: writes not made because their contact was deleted in HubSpot: not failures.
+        "skipped_deleted_in_hubspot": rt.memory.skipped(),
         # C10: customers whose email changed, and what became of their contact (ids only).
         "email_changes": {
             "followed": sum(e.outcome == "email_changed" for e in identity),
@@ -84,6 +86,8 @@ def render(status: dict[str, Any]) -> str:
         f"queues:          {queues}",
         f"pending writes:  {writes}",
         f"dead letters:    {status['dead_letters']}",
+        f"skipped:         {sum(status['skipped_deleted_in_hubspot'].values())} writes to "
+        "contacts deleted in HubSpot",
         f"email changes:   {status['email_changes']['followed']} followed by their contact, "
         f"{status['email_changes']['taken']} to an email another contact had",
         f"HubSpot today:   {status['hubspot_calls_today']} of {status['hubspot_daily_limit']}",

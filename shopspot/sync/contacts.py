@@ -103,6 +103,10 @@ def _write_held(
     props = {email: _newer(email, entry, known[email]) for email, entry in merged.items()}
     ids = _write(ctx, props, {email: known[email] for email in merged})
     shops = {email: p.get("shopify_shop_domain") for email, p in props.items()}
+    # C7: written by nobody, and no failure either: counted for `shopspot status`.
+    ctx.memory.count_skipped(
+        shops[email] or "" for email in merged if known[email].deleted and email not in ids
+    )
     ctx.memory.remember_contacts(known, {e: s for e, s in shops.items() if s})
     ctx.memory.link_customers(links)
     return [ids.get(target) if target else None for target in targets]

@@ -159,6 +159,16 @@ class Memory:
         links = self.customer_links((shop, cid) for cid in customer_ids)
         return {cid: link.email for (_, cid), link in links.items()}
 
+    def count_skipped(self, shops: Iterable[str]) -> None:
+        """One write per shop named was skipped: its contact was deleted in HubSpot (C7)."""
+        for shop in shops:
+            self._redis.hincrby(f"{_P}skipped-deleted", shop, 1)
+
+    def skipped(self) -> dict[str, int]:
+        """Writes skipped per shop because their contact was deleted in HubSpot (C7)."""
+        counts = cast(dict[bytes, bytes], self._redis.hgetall(f"{_P}skipped-deleted"))
+        return {shop.decode(): int(count) for shop, count in counts.items()}
+
     def note_identity(self, event: IdentityEvent) -> None:
         with self._redis.pipeline(transaction=False) as pipe:
             pipe.lpush(f"{_P}identity-events", json.dumps(vars(event)))
@@ -277,6 +287,7 @@ class Memory:
         # The pattern finds only names that go on after the shop; these two end with it.
         own = [contacts, f"{_P}deleted:{shop}"]
         erased = delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
+        erased += int(self._redis.hdel(f"{_P}skipped-deleted", shop))
         for raw in cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1)):
             if json.loads(raw)["shop"] == shop:
                 erased += int(self._redis.lrem(f"{_P}identity-events", 0, raw.decode()))

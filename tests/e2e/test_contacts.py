@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from tests.e2e.conftest import Shopspot
-from tests.support.env import ROOT
+from tests.support.env import ROOT, SHOP
 from tests.support.processes import wait_for
 from tests.support.shopify import MUG_LINE, checkout, customer, order
 
@@ -107,6 +107,8 @@ def test_c7_a_contact_deleted_in_hubspot_is_not_recreated(shopspot: Shopspot) ->
     (deal,) = shopspot.records("deals", "dealname")
     assert shopspot.hubspot.associated("deals", deal["id"], "contacts") == []
     assert shopspot.dead_letters.list() == []
+    # Skipped, not failed: the update and the order's buyer.
+    assert _status(shopspot)["skipped_deleted_in_hubspot"] == {SHOP: 2}
 
 
 def test_c8_contacts_say_how_shopspot_first_met_them(shopspot: Shopspot) -> None:
@@ -230,11 +232,11 @@ def test_w7_two_orders_of_one_buyer_in_one_flush(shopspot: Shopspot) -> None:
     assert dates["shopify_last_order_date"] == "2026-11-04T10:00:00.000Z"
 
 
-def _email_changes(shopspot: Shopspot) -> dict[str, Any]:
+def _status(shopspot: Shopspot) -> dict[str, Any]:
     result = CliRunner().invoke(main, ["status", "--json"], env=shopspot.cli_env)
     assert result.exit_code == 0, result.output
-    changes: dict[str, Any] = json.loads(result.output)["email_changes"]
-    return changes
+    status: dict[str, Any] = json.loads(result.output)
+    return status
 
 
 def test_c10_a_changed_email_moves_the_contact_instead_of_making_another(
@@ -255,7 +257,7 @@ def test_c10_a_changed_email_moves_the_contact_instead_of_making_another(
                   lines=[(9_000_000_000_000_002, *MUG_LINE[1:])])  # fmt: skip
     shopspot.send("orders/create", guest)
     assert [c["id"] for c in shopspot.records("contacts")] == [before["id"]]
-    changes = _email_changes(shopspot)
+    changes = _status(shopspot)["email_changes"]
     assert (changes["followed"], changes["taken"]) == (1, 0)
     assert changes["recent"][0]["contact_id"] == before["id"]
     assert "example.com" not in json.dumps(changes)  # ids only, no email
@@ -274,5 +276,5 @@ def test_c10_an_email_another_contact_holds_is_written_there_and_the_old_one_is_
     assert set(contacts) == {"ada@example.com", "grace@example.com"}
     assert contacts["ada@example.com"]["shopify_note"] == "Prefers email"  # left untouched
     assert contacts["grace@example.com"]["shopify_note"] == "Again"
-    changes = _email_changes(shopspot)
+    changes = _status(shopspot)["email_changes"]
     assert (changes["followed"], changes["taken"]) == (0, 1)
