@@ -22,8 +22,6 @@ from sandbox.shopify.app import SimulatorApp
 TOKEN = "shpat_test_token"
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = REPO_ROOT.parent / "shared" / "reference"
-SAMPLES = REFERENCE / "shopify-payloads"
 
 
 def small_config(**changes: Any) -> SimulatorConfig:
