@@ -1,4 +1,5 @@
-"""Shared fixtures: a real Redis for the session, clean settings, signed deliveries."""
+"""Shared fixtures: a real Redis for the session, clean settings, signed deliveries; tests on
+Shopify's reference files are left out when those are not beside the checkout."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ import pytest
 
 from shopspot.localredis import LocalRedis
 from tests.support.env import SETTING_NAMES
+from tests.support.reference import leave_out_absent
 
 # Read before any test can touch the environment: a REDIS_URL given to the test run names
 # a server whose databases 1-15 the suite may flush; without one the suite starts its own.
 EXTERNAL_REDIS_URL = os.environ.get("REDIS_URL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    leave_out_absent(config, items)
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,13 @@ def customer_payload(store: Store, customer: Customer, topic: str, version: str)
     render = Renderer(store, version)
     if topic in ("customers/create", "customers/update", "customers/enable", "customers/disable"):
         return render.customer(customer)
-    if topic == "customer.tags_added":
+    if topic == "customers/delete":
+        return {
+            "id": customer.id,
+            "tax_exemptions": [],
+            "admin_graphql_api_id": gid("Customer", customer.id),
+        }
+    if topic in ("customer.tags_added", "customer.tags_removed"):
         return {
             "customerId": gid("Customer", customer.id),
             "tags": list(customer.tags),

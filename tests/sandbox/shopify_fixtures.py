@@ -22,9 +22,6 @@ from sandbox.shopify.app import SimulatorApp
 TOKEN = "shpat_test_token"
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = REPO_ROOT.parent / "shared" / "reference"
-SAMPLES = REFERENCE / "shopify-payloads"
-ADMIN_SCHEMA = REFERENCE / "shopify-admin-schema" / "admin_schema_2025-01.json.gz"
 
 
 def small_config(**changes: Any) -> SimulatorConfig:

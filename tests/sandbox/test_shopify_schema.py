@@ -30,7 +30,8 @@ from graphql import (
 from sandbox.shopify import ThrottleSettings
 from sandbox.shopify.sdl import BASE_SDL, schema_for
 from sandbox.shopify.subscriptions import TOPICS
-from tests.sandbox.shopify_fixtures import ADMIN_SCHEMA, Running, running_simulator, small_config
+from tests.sandbox.shopify_fixtures import Running, running_simulator, small_config
+from tests.support.reference import ADMIN_SCHEMA
 
 
 def _default(value: object, type_: object) -> str | None:
@@ -103,12 +104,9 @@ def _field_differences(name: str, ours: GraphQLNamedType, theirs: GraphQLNamedTy
     return problems
 
 
-@pytest.mark.skipif(
-    not ADMIN_SCHEMA.exists(),
-    reason=f"Shopify's published Admin schema is not at {ADMIN_SCHEMA} (shared reference folder)",
-)
+@ADMIN_SCHEMA.mark
 def test_the_sdl_matches_shopifys_published_schema() -> None:
-    with gzip.open(ADMIN_SCHEMA) as raw:
+    with gzip.open(ADMIN_SCHEMA.path) as raw:
         shopify = build_client_schema(json.load(raw)["data"])
     assert _differences(build_schema(BASE_SDL), shopify) == []
 

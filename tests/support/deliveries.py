@@ -6,12 +6,8 @@ import json
 import uuid
 from typing import Any
 
-import pytest
-
 from shopspot.signatures import sign
-from tests.support.env import ROOT, SECRET, SHOP
-
-SHARED_PAYLOADS = ROOT.parent / "shared" / "reference" / "shopify-payloads"
+from tests.support.env import SECRET, SHOP
 
 
 def delivery(
@@ -35,12 +31,3 @@ def delivery(
         "X-Shopify-Triggered-At": "2026-11-27T12:00:00.000000Z",
     }
     return body, headers
-
-
-def shared_payload(name: str) -> dict[str, Any]:
-    """One of Shopify's own sample payloads, when the shared reference is beside the repo."""
-    path = SHARED_PAYLOADS / name
-    if not path.exists():
-        pytest.skip(f"Shopify's sample payloads are not beside the repository ({SHARED_PAYLOADS})")
-    loaded: dict[str, Any] = json.loads(path.read_text())
-    return loaded

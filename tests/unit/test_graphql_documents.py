@@ -1,5 +1,8 @@
-"""Every GraphQL document Shopspot sends to Shopify validates against Shopify's published Admin
-schema (2025-01), so a misspelt field or a wrong argument type fails here, not in a store.
+"""Every GraphQL document Shopspot sends to Shopify validates against the Admin schema, so a
+misspelt field or a wrong argument type fails here, not in a store: against the schema the
+Shopify simulator serves at Shopspot's API version, always (it is a true subset of Shopify's,
+see tests/sandbox/test_shopify_schema.py), and against Shopify's published Admin schema
+(2025-01) where that is beside the checkout.
 
 Documents are the module-level string constants named `*_QUERY`, `*_MUTATION` or `*_BULK` (the
 inner query of a bulk operation, validated as a query of its own), and the import's bulk queries
@@ -11,29 +14,29 @@ from __future__ import annotations
 import gzip
 import importlib
 import json
+from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
 import pytest
 from graphql import GraphQLEnumType, GraphQLSchema, build_client_schema, parse, validate
 
+from sandbox.shopify.sdl import schema_for
 from shopspot.backfill import queries
+from shopspot.settings import DEFAULT_API_VERSION
 from shopspot.topics import TOPICS
+from tests.support.reference import ADMIN_SCHEMA
 
 DOCUMENT_MODULES = ["shopspot.shopify_setup", "shopspot.backfill.queries"]
 SUFFIXES = ("_QUERY", "_MUTATION", "_BULK")
-ADMIN_SCHEMA = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "reference"
-    / "shopify-admin-schema"
-    / "admin_schema_2025-01.json.gz"
-)
+
+
+def _simulator_schema() -> GraphQLSchema:
+    return schema_for(DEFAULT_API_VERSION)
 
 
 @cache
-def _load_schema() -> GraphQLSchema:
-    with gzip.open(ADMIN_SCHEMA) as file:
+def _published_schema() -> GraphQLSchema:
+    with gzip.open(ADMIN_SCHEMA.path) as file:
         schema = build_client_schema(json.load(file)["data"])
     # Shopify's schema has deprecation mismatches that graphql-core's schema check refuses;
     # documents validate against it all the same.
@@ -41,13 +44,15 @@ def _load_schema() -> GraphQLSchema:
     return schema
 
 
-@pytest.fixture
-def schema() -> GraphQLSchema:
-    if not ADMIN_SCHEMA.exists():
-        pytest.skip(
-            f"Shopify's published Admin schema is not beside the repository: {ADMIN_SCHEMA}"
-        )
-    return _load_schema()
+@pytest.fixture(
+    params=[
+        pytest.param(_simulator_schema, id="simulator"),
+        ADMIN_SCHEMA.param(_published_schema, id="shopify"),
+    ]
+)
+def schema(request: pytest.FixtureRequest) -> GraphQLSchema:
+    load: Callable[[], GraphQLSchema] = request.param
+    return load()
 
 
 def _documents() -> list[tuple[str, str]]:

@@ -1,11 +1,11 @@
 """Shopify payload models: every topic parses across API versions, values stay exact, PII stays out.
 
-Shopify's own 2026-04 samples are read from the shared reference folder beside the repository
-(skipped when absent); the 2024-01 and 2024-10 shapes are hand-written fixtures with invented
+The 2026-04 shapes are Shopspot's own payloads (rendered by the Shopify simulator, a few
+hand-written; see tests.support.topic_payloads) and, where they are beside the checkout,
+Shopify's own samples; the 2024-01 and 2024-10 shapes are hand-written fixtures with invented
 values in tests/fixtures/payloads/<version>/<topic file>.json.
 """
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -31,38 +31,23 @@ from shopspot.shopify import (
     describe_validation_error,
 )
 from shopspot.topics import TOPICS, UnsupportedTopicError, parse_payload
-from tests.support.deliveries import SHARED_PAYLOADS
+from tests.support.reference import read_payload, topic_of
+from tests.support.topic_payloads import FIXTURES, Load, every_topic, generated, own, shopify
 
 TOPIC_MODELS = {name: topic.model for name, topic in TOPICS.items()}
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payloads"
+OLDER_FIXTURES = sorted(FIXTURES.glob("2024-*/*.json"))
+OWN = generated()
 
-# Shared samples for topics Shopspot does not subscribe to.
+# Shopify's samples for topics Shopspot does not subscribe to.
 UNSUBSCRIBED_TOPICS = {"bulk_operations/finish", "customers_marketing_consent/update"}
 
 
-def topic_of(path: Path) -> str:
-    """``orders-paid.json`` -> ``orders/paid``; ``x__variant.json`` names a variant of x."""
-    return path.stem.split("__")[0].replace("-", "/", 1)
-
-
-def shared_files() -> list[Any]:
-    if not SHARED_PAYLOADS.is_dir():
-        reason = "Shopify's sample payloads (../shared/reference/shopify-payloads) are absent"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason))]
-    return sorted(SHARED_PAYLOADS.glob("*.json"), key=lambda p: p.name)
-
-
-def shared(name: str) -> dict[str, Any]:
-    path = SHARED_PAYLOADS / name
-    if not path.is_file():
-        pytest.skip(f"Shopify's sample payload {name} is absent")
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
-
-
 def fixture(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text())
-    return data
+    return read_payload(FIXTURES / name)
+
+
+def money(cents: int) -> Decimal:
+    return Decimal(cents) / 100
 
 
 # --- every payload parses -------------------------------------------------------------------
@@ -99,30 +84,27 @@ def test_topic_models_cover_exactly_the_subscribed_topics() -> None:
     }
 
 
-@pytest.mark.parametrize("path", shared_files(), ids=lambda p: getattr(p, "name", "absent"))
-def test_every_shopify_sample_parses_with_its_topic(path: Path) -> None:
-    topic = topic_of(path)
+@pytest.mark.parametrize(("load", "topic"), every_topic())
+def test_every_payload_parses_with_its_topic(load: Load, topic: str) -> None:
     if topic in UNSUBSCRIBED_TOPICS:
         assert topic not in TOPIC_MODELS
         return
-    assert topic in TOPIC_MODELS, f"{path.name} has no model"
+    assert topic in TOPIC_MODELS, f"{topic} has no model"
 
-    parsed = parse_payload(topic, json.loads(path.read_text()))
+    parsed = parse_payload(topic, load(topic))
 
     assert type(parsed) is TOPIC_MODELS[topic]
 
 
-@pytest.mark.parametrize(
-    "path", sorted(FIXTURES.glob("*/*.json")), ids=lambda p: f"{p.parent.name}/{p.name}"
-)
+@pytest.mark.parametrize("path", OLDER_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_older_version_fixture_parses_with_its_topic(path: Path) -> None:
-    parsed = parse_payload(topic_of(path), json.loads(path.read_text()))
+    parsed = parse_payload(topic_of(path), read_payload(path))
 
     assert type(parsed) is TOPIC_MODELS[topic_of(path)]
 
 
 def test_older_version_fixtures_exist_for_both_versions() -> None:
-    assert {p.parent.name for p in FIXTURES.glob("*/*.json")} == {"2024-01", "2024-10"}
+    assert {p.parent.name for p in OLDER_FIXTURES} == {"2024-01", "2024-10"}
 
 
 def test_topics_match_like_the_router_matches_them() -> None:
@@ -134,103 +116,209 @@ def test_an_unknown_topic_is_refused() -> None:
         parse_payload("bulk_operations/finish", {})
 
 
-# --- 2026-04 samples: exact ids, Decimal money, removed fields --------------------------------
+# --- 2026-04: exact ids, Decimal money, removed fields ----------------------------------------
 
 
-def test_order_sample_keeps_64_bit_ids_exact_and_money_decimal() -> None:
-    order = parse_payload("orders/create", shared("orders-create.json"))
+@pytest.mark.parametrize(
+    ("load", "order_id", "customer_id", "first_line_ids", "total", "current_total", "token"),
+    [
+        own(
+            OWN.order.id,
+            OWN.order.customer_id,
+            [line.id for line in OWN.order.line_items][:2],
+            money(OWN.order.total),
+            money(OWN.order.total - OWN.order.refunded),
+            OWN.order.checkout_token,
+        ),
+        shopify(
+            820982911946154508,
+            115310627314723954,
+            [487817672276298554, 789012345678901234],
+            Decimal("404.95"),
+            Decimal("414.95"),
+            None,
+        ),
+    ],
+)
+def test_an_order_keeps_64_bit_ids_exact_and_money_decimal(
+    load: Load,
+    order_id: int,
+    customer_id: int,
+    first_line_ids: list[int],
+    total: Decimal,
+    current_total: Decimal,
+    token: str | None,
+) -> None:
+    order = parse_payload("orders/create", load("orders/create"))
 
     assert isinstance(order, Order)
-    assert order.id == 820982911946154508
-    assert order.customer is not None and order.customer.id == 115310627314723954
-    assert [line.id for line in order.line_items][:2] == [487817672276298554, 789012345678901234]
-    assert order.total_price == Decimal("404.95")
+    assert order.id == order_id
+    assert order.customer is not None and order.customer.id == customer_id
+    assert [line.id for line in order.line_items][:2] == first_line_ids
+    assert order.total_price == total
     assert isinstance(order.total_price, Decimal)
-    assert order.current_total_price == Decimal("414.95")
+    assert order.current_total_price == current_total
     assert order.checkout_id is None  # removed at 2026-04
-    assert order.checkout_token is None
+    assert order.checkout_token == token
     assert order.processed_at is not None and order.processed_at.utcoffset() is not None
 
 
-def test_checkout_sample_has_a_token_and_no_id() -> None:
-    checkout = parse_payload("checkouts/create", shared("checkouts-create.json"))
+@pytest.mark.parametrize(
+    ("load", "token", "customer_id", "total"),
+    [
+        own(OWN.checkout.token, OWN.checkout.customer_id, money(OWN.checkout.total)),
+        shopify("123123123", 603851970716743426, Decimal("421.88")),
+    ],
+)
+def test_a_checkout_has_a_token_and_no_id(
+    load: Load, token: str, customer_id: int, total: Decimal
+) -> None:
+    checkout = parse_payload("checkouts/create", load("checkouts/create"))
 
     assert isinstance(checkout, Checkout)
-    assert checkout.token == "123123123"
+    assert checkout.token == token
     assert checkout.id is None
-    assert checkout.customer is not None and checkout.customer.id == 603851970716743426
+    assert checkout.customer is not None and checkout.customer.id == customer_id
     assert checkout.line_items[0].id is None
-    assert checkout.total_price == Decimal("421.88")
+    assert checkout.total_price == total
 
 
-def test_checkout_delete_sample_carries_id_and_cart_token() -> None:
-    deleted = parse_payload("checkouts/delete", shared("checkouts-delete.json"))
+@pytest.mark.parametrize(
+    ("load", "expected"),
+    [
+        own(CheckoutDeleted(id=OWN.checkout.id, token=None, cart_token=OWN.checkout.cart_token)),
+        shopify(
+            CheckoutDeleted(
+                id=981820079255243537, token=None, cart_token="eeafa272cebfd4b22385bc4b645e762c"
+            )
+        ),
+    ],
+)
+def test_a_checkout_delete_carries_id_and_cart_token(load: Load, expected: CheckoutDeleted) -> None:
+    assert parse_payload("checkouts/delete", load("checkouts/delete")) == expected
 
-    assert deleted == CheckoutDeleted(
-        id=981820079255243537, token=None, cart_token="eeafa272cebfd4b22385bc4b645e762c"
-    )
 
-
-def test_product_sample_lists_variants_from_variant_gids() -> None:
-    product = parse_payload("products/create", shared("products-create.json"))
+@pytest.mark.parametrize(
+    ("load", "variant_ids", "first_price", "tags"),
+    [
+        own(
+            [variant.id for variant in OWN.product.variants],
+            money(OWN.product.variants[0].price),
+            OWN.product.tags,
+        ),
+        shopify(
+            [642667041472713922, 757650484644203962],
+            Decimal("19.99"),
+            ("example", "mens", "t-shirt"),
+        ),
+    ],
+)
+def test_a_product_lists_variants_from_variant_gids(
+    load: Load, variant_ids: list[int], first_price: Decimal, tags: tuple[str, ...]
+) -> None:
+    product = parse_payload("products/create", load("products/create"))
 
     assert isinstance(product, Product)
-    assert [v.id for v in product.variants] == [642667041472713922, 757650484644203962]
-    assert product.variants[0].price == Decimal("19.99")
-    assert product.tags == ("example", "mens", "t-shirt")
-    assert {ref.id for ref in product.variant_refs} == {642667041472713922, 757650484644203962}
+    assert [v.id for v in product.variants] == variant_ids
+    assert product.variants[0].price == first_price
+    assert product.tags == tags
+    assert {ref.id for ref in product.variant_refs} == set(variant_ids)
 
 
-def test_customer_sample_since_2025_01_has_no_consent_tags_or_counts() -> None:
-    customer = parse_payload("customers/create", shared("customers-create.json"))
+@pytest.mark.parametrize(
+    ("load", "customer_id"), [own(OWN.customer.id), shopify(706405506930370084)]
+)
+def test_a_customer_since_2025_01_has_no_consent_tags_or_counts(
+    load: Load, customer_id: int
+) -> None:
+    customer = parse_payload("customers/create", load("customers/create"))
 
     assert isinstance(customer, Customer)
-    assert customer.id == 706405506930370084
+    assert customer.id == customer_id
     assert customer.accepts_marketing is None
     assert customer.tags == ()
     assert customer.orders_count is None and customer.total_spent is None
 
 
-def test_purchasing_summary_gids_become_int_ids() -> None:
-    summary = parse_payload(
-        "customers/purchasing_summary", shared("customers-purchasing_summary.json")
-    )
+@pytest.mark.parametrize(
+    ("load", "customer_id", "last_order_id", "orders", "spent"),
+    [
+        own(
+            OWN.customer.id,
+            OWN.customer.last_order_id,
+            OWN.customer.orders_count,
+            money(OWN.customer.total_spent),
+        ),
+        shopify(1, 1, 1, Decimal("100.00")),
+    ],
+)
+def test_purchasing_summary_gids_become_int_ids(
+    load: Load, customer_id: int, last_order_id: int, orders: int, spent: Decimal
+) -> None:
+    summary = parse_payload("customers/purchasing_summary", load("customers/purchasing_summary"))
 
     assert isinstance(summary, PurchasingSummary)
-    assert summary.customer_id == 1
-    assert summary.last_order_id == 1
-    assert summary.number_of_orders == 1
+    assert summary.customer_id == customer_id
+    assert summary.last_order_id == last_order_id
+    assert summary.number_of_orders == orders
     assert summary.amount_spent is not None
-    assert summary.amount_spent.amount == Decimal("100.00")
+    assert summary.amount_spent.amount == spent
 
 
-def test_tag_changes_know_their_direction() -> None:
-    added = parse_payload("customer.tags_added", shared("customer.tags_added.json"))
-    removed = parse_payload("customer.tags_removed", shared("customer.tags_removed.json"))
+@pytest.mark.parametrize(
+    ("load", "customer_id", "tags"),
+    [own(OWN.customer.id, OWN.customer.tags), shopify(1, ("tag1", "tag2"))],
+)
+def test_tag_changes_know_their_direction(
+    load: Load, customer_id: int, tags: tuple[str, ...]
+) -> None:
+    added = parse_payload("customer.tags_added", load("customer.tags_added"))
+    removed = parse_payload("customer.tags_removed", load("customer.tags_removed"))
 
-    assert isinstance(added, CustomerTagsAdded) and added.tags == ("tag1", "tag2")
-    assert isinstance(removed, CustomerTagsRemoved) and removed.customer_id == 1
-
-
-def test_email_consent_update_sample() -> None:
-    update = parse_payload(
-        "customers_email_marketing_consent/update",
-        shared("customers_email_marketing_consent-update.json"),
+    assert isinstance(added, CustomerTagsAdded)
+    assert isinstance(removed, CustomerTagsRemoved)
+    assert (
+        (added.customer_id, added.tags)
+        == (removed.customer_id, removed.tags)
+        == (
+            customer_id,
+            tags,
+        )
     )
 
+
+@pytest.mark.parametrize(
+    ("load", "customer_id", "accepts_marketing"),
+    # Shopspot's own customer is subscribed; Shopify's sample is not.
+    [own(OWN.customer.id, True), shopify(706405506930370084, False)],
+)
+def test_email_consent_update(load: Load, customer_id: int, accepts_marketing: bool) -> None:
+    topic = "customers_email_marketing_consent/update"
+    update = parse_payload(topic, load(topic))
+
     assert isinstance(update, EmailConsentUpdate)
-    assert update.customer_id == 706405506930370084
-    assert update.accepts_marketing is False
+    assert update.customer_id == customer_id
+    assert update.accepts_marketing is accepts_marketing
 
 
-def test_privacy_samples() -> None:
-    redact = parse_payload("customers/redact", shared("customers-redact.json"))
-    request = parse_payload("customers/data_request", shared("customers-data_request.json"))
+@pytest.mark.parametrize(
+    ("load", "orders", "request_id"),
+    [
+        own((5820193847561029384, 5820193847561029391), 4471),
+        shopify((299938, 280263, 220458), 9999),
+    ],
+)
+def test_privacy_requests_name_their_orders(
+    load: Load, orders: tuple[int, ...], request_id: int
+) -> None:
+    redact = parse_payload("customers/redact", load("customers/redact"))
+    request = parse_payload("customers/data_request", load("customers/data_request"))
 
     assert isinstance(redact, CustomerRedact)
-    assert redact.orders_to_redact == (299938, 280263, 220458)
+    assert redact.orders_to_redact == orders
     assert isinstance(request, CustomerDataRequest)
-    assert request.data_request is not None and request.data_request.id == 9999
+    assert request.orders_requested == orders
+    assert request.data_request is not None and request.data_request.id == request_id
 
 
 # --- older versions: renamed and removed fields -----------------------------------------------
