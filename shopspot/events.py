@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shopspot.shopify.fields import MAX_ID
+
+# Shopify ids as digit strings, and checkout tokens (hex, or letters, digits and dashes).
+_ID_OR_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class WebhookEvent(BaseModel):
@@ -40,9 +46,15 @@ class WebhookEvent(BaseModel):
 
 
 def object_id(payload: dict[str, Any]) -> str | None:
-    """The Shopify id (or checkout token) the payload is about, for logs and status."""
+    """The Shopify id (or checkout token) the payload is about, for logs and status.
+
+    Only a value shaped like an id or a token counts: the payload is not validated yet, and
+    whatever a bad one holds in its place (an email address, a megabyte) must not reach a log.
+    """
     for key in ("id", "customer_id", "token", "shop_id"):
         value = payload.get(key)
-        if isinstance(value, int | str) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
             return str(value)
+        if isinstance(value, str) and _ID_OR_TOKEN.fullmatch(value):
+            return value
     return None

@@ -14,6 +14,7 @@ from shopspot import portal
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import DeliveryLedger
+from shopspot.errors import TRANSIENT_ERRORS
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.contacts import SyncOrigin
@@ -32,9 +33,16 @@ log = logging.getLogger("shopspot")
 
 
 class Runtime:
-    def __init__(self, settings: Settings, origin: SyncOrigin = "live") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        origin: SyncOrigin = "live",
+        transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
+    ) -> None:
         self.settings = settings
         self.origin: SyncOrigin = origin
+        # Failures after which a flush retries its batch later (a worker adds its time limit).
+        self.transient = transient
         self.redis = connect(settings.redis_url)
         self.dead_letters = DeadLetterStore(self.redis)
         self.activity = ActivityLog(self.redis)
@@ -110,4 +118,4 @@ class Runtime:
 
     @cached_property
     def flusher(self) -> Flusher:
-        return Flusher(self.context, self.dead_letters, self.activity, self.redis)
+        return Flusher(self.context, self.dead_letters, self.activity, self.redis, self.transient)

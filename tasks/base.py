@@ -35,7 +35,7 @@ RETRYABLE = (*TRANSIENT_ERRORS, SoftTimeLimitExceeded)
 @cache
 def runtime() -> Runtime:
     """This worker process's runtime (fork-safe: Redis and HTTP pools open lazily)."""
-    return Runtime(load_settings())
+    return Runtime(load_settings(), transient=RETRYABLE)
 
 
 class SyncTask(Task):  # type: ignore[misc]

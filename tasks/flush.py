@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import random
 
-from shopspot.errors import TRANSIENT_ERRORS, RetryAfter
+from shopspot.errors import RetryAfter
 from shopspot.topics import Buffer
-from tasks.base import runtime
+from tasks.base import RETRYABLE, runtime
 from tasks.queueing import flush_started, schedule_flush
 from worker.app import app
 from worker.routing import FLUSH_TASK, TICK_TASK
@@ -32,7 +32,7 @@ def flush(name: str) -> str:
     except RetryAfter as exc:
         schedule_flush(buffer, exc.wait_seconds + random.uniform(0, 0.5))
         return "rate_limited"
-    except TRANSIENT_ERRORS as exc:
+    except RETRYABLE as exc:
         log.warning("flush of %s failed (%s); retrying", buffer, type(exc).__name__)
         schedule_flush(buffer, RETRY_SECONDS * random.uniform(1.0, 1.5))
         return "retry"

@@ -31,6 +31,12 @@ bp = Blueprint("webhooks", __name__)
 
 Answer = Response | tuple[Response, int]
 
+# Shopify's payloads nest a handful of levels; the serialisers between here and the dead-letter
+# store give up at a few hundred, which would make a body that can never be accepted look like
+# a queue outage (503) and have Shopify deliver it again for hours.
+MAX_DEPTH = 64
+_TOO_DEEP = f"the body nests deeper than {MAX_DEPTH} levels"
+
 
 def _refuse(status: int, error: str, detail: str, fields: dict[str, Any]) -> tuple[Response, int]:
     log.warning("refused: %s", error, extra={"fields": {**fields, "outcome": error}})
@@ -41,6 +47,25 @@ def _unavailable(error: str, detail: str, fields: dict[str, Any]) -> tuple[Respo
     body, status = _refuse(503, error, detail, fields)
     body.headers["Retry-After"] = "5"
     return body, status
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    # Iterative: a recursive walk could itself run out of stack on what json.loads accepted.
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return False
+    return any(isinstance(node, dict | list) for node in level)
 
 
 @bp.post("/webhooks/shopify")
@@ -77,11 +102,17 @@ def receive() -> Answer:
             fields,
         )
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = json.loads(body.decode("utf-8"), parse_constant=_not_json)
+    except RecursionError:
+        return _refuse(400, "too_deeply_nested", _TOO_DEEP, fields)
+    except ValueError:
+        # Not UTF-8 (the only encoding Shopify sends), not JSON, NaN or Infinity (which JSON
+        # does not have), or an integer too long to read.
         return _refuse(400, "invalid_json", "the body is not JSON", fields)
     if not isinstance(payload, dict):
         return _refuse(400, "invalid_json", "the body is not a JSON object", fields)
+    if _deeper_than(payload, MAX_DEPTH):
+        return _refuse(400, "too_deeply_nested", _TOO_DEEP, fields)
 
     kind = kind_of(topic)
     if kind is None:

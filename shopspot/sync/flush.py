@@ -53,7 +53,10 @@ class Flusher:
         dead_letters: DeadLetterStore,
         activity: ActivityLog,
         client: redis.Redis,
+        transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
     ) -> None:
+        # What puts the whole batch back for the next flush: never an item's fault.
+        self._transient = transient
         self._redis = client
         self._ctx = ctx
         self._dead_letters = dead_letters
@@ -95,7 +98,7 @@ class Flusher:
     def _write(self, buffer: PendingBuffer, items: Sequence[Item], result: FlushResult) -> None:
         try:
             apply(self._ctx, Buffer(buffer.name), items)
-        except TRANSIENT_ERRORS:
+        except self._transient:
             buffer.release(list(items))
             raise
         except Exception as exc:
@@ -103,7 +106,7 @@ class Flusher:
                 middle = len(items) // 2
                 try:
                     self._write(buffer, items[:middle], result)
-                except TRANSIENT_ERRORS:
+                except self._transient:
                     buffer.release(list(items[middle:]))
                     raise
                 self._write(buffer, items[middle:], result)

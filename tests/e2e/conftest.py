@@ -30,13 +30,19 @@ class Shopspot:
     """A running Shopspot and the HubSpot it writes to, as a merchant's engineer sees them."""
 
     def __init__(
-        self, env: dict[str, str], url: str, hubspot: HubSpotView, worker: Process
+        self,
+        env: dict[str, str],
+        url: str,
+        hubspot: HubSpotView,
+        receiver: Process,
+        worker: Process,
     ) -> None:
         # What `shopspot` commands run by a test need to reach this Shopspot.
         self.cli_env = {name: env[name] for name in env if name in SETTING_NAMES}
         self.redis = redis.Redis.from_url(env["REDIS_URL"])
         self.url = url
         self.hubspot = hubspot
+        self.receiver = receiver
         self.worker = worker
         self.dead_letters = DeadLetterStore(self.redis)
         self.activity = ActivityLog(self.redis)
@@ -101,7 +107,7 @@ def shopspot_stack(
         env = service_env(redis_url, HUBSPOT_BASE_URL=hubspot.url, **_stores_env(logs))
         receiver, url = start_receiver(env, logs)
         worker = start_worker(env, logs)
-        yield Shopspot(env, url, hubspot, worker)
+        yield Shopspot(env, url, hubspot, receiver, worker)
         worker.stop()
         receiver.stop()
 

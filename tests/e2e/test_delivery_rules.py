@@ -86,6 +86,23 @@ def test_w3_a_hubspot_outage_loses_nothing(shopspot: Shopspot) -> None:
     assert shopspot.hubspot.stats()["injected_faults"]
 
 
+def test_w3_a_flush_that_outlives_its_time_limit_loses_nothing(shopspot: Shopspot) -> None:
+    # A second per HubSpot call: an order's flush outlives the tests' 4 s task time limit.
+    limits = shopspot.worker.log().count("Soft time limit")
+    shopspot.hubspot.configure(latency_ms=1000)
+    shopspot.post("orders/create", order())
+    wait_for(
+        lambda: shopspot.worker.log().count("Soft time limit") > limits,
+        timeout=30,
+        message="a flush to outlive its time limit",
+    )
+    shopspot.hubspot.configure(latency_ms=0)
+    shopspot.settle()
+
+    assert len(shopspot.records("deals")) == 1
+    assert shopspot.dead_letters.list() == []
+
+
 @pytest.mark.dead_letters
 def test_w5_customer_redact_erases_what_shopspot_keeps(shopspot: Shopspot) -> None:
     shopspot.send("customers/create", customer())
