@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shopspot.backfill.queries import OPERATION_QUERY, RUN_MUTATION
-from shopspot.shopify_admin import AdminError, AdminUnavailable, ShopifyAdmin
+from shopspot.shopify.admin import AdminError, AdminUnavailable, ShopifyAdmin
 
 RUNNING = {"CREATED", "RUNNING", "CANCELING"}
 

@@ -26,8 +26,8 @@ from shopspot.pending import Item
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
 from shopspot.shopify import parse_payload
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
 from shopspot.shopify.models import ShopifyModel
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
 from shopspot.sync.items import items_for
 
 CHECKPOINT = "shopspot:import:"

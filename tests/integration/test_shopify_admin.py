@@ -6,7 +6,7 @@ from pydantic import SecretStr
 
 from sandbox.shopify.config import ThrottleSettings
 from shopspot.settings import Store
-from shopspot.shopify_admin import ShopifyAdmin
+from shopspot.shopify.admin import ShopifyAdmin
 from tests.sandbox.shopify_fixtures import TOKEN, running_simulator, small_config
 
 PAGE = "{ customers(first: 20) { nodes { id email } } }"

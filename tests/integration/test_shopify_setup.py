@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 from pydantic import SecretStr
 
-from shopspot import shopify_setup
 from shopspot.cli import main
 from shopspot.hubspot.schema import SetupReport
 from shopspot.settings import Store
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
-from shopspot.shopify_setup import (
+from shopspot.shopify import setup as shopify_setup
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
+from shopspot.shopify.setup import (
     RENDER_TAG,
     THEME_LAYOUT,
     TRACKING_SNIPPET,

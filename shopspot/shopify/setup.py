@@ -18,7 +18,7 @@ from typing import Any
 
 from shopspot.hubspot.schema import SetupReport
 from shopspot.settings import Store
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
 
 # Shopify's WebhookSubscriptionTopic for every topic in shopspot/topics.py, all present in the
 # 2025-01 schema, except the privacy topics, which that enum does not have (see above).
