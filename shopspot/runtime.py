@@ -26,6 +26,7 @@ from shopspot.sync.due import CheckoutsDue
 from shopspot.sync.flush import Flusher
 from shopspot.sync.items import BUFFERS
 from shopspot.sync.memory import Memory
+from shopspot.sync.stalls import Stalls
 
 log = logging.getLogger("shopspot")
 
@@ -39,6 +40,7 @@ class Runtime:
         self.activity = ActivityLog(self.redis)
         self.memory = Memory(self.redis)
         self.due = CheckoutsDue(self.redis)
+        self.stalls = Stalls(self.redis)
         self.buffers = {
             name: PendingBuffer(self.redis, name, settings.pending_lease_seconds)
             for name in BUFFERS

@@ -12,6 +12,7 @@ from shopspot.hubspot import crm
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.errors import Unavailable, ValidationFailed
 from shopspot.ratelimit import RateLimiter
+from shopspot.retry import Repeat
 from tests.support.env import HUBSPOT_TOKEN, ROOT
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 
@@ -119,7 +120,11 @@ def test_searches_keep_to_their_own_per_second_budget(redis_url: str) -> None:
         hubspot = client(view, redis_url)
         for _ in range(12):
             hubspot.request(
-                "POST", "/crm/v3/objects/contacts/search", json=body, idempotent=True, search=True
+                "POST",
+                "/crm/v3/objects/contacts/search",
+                json=body,
+                repeat=Repeat.SAFE,
+                search=True,
             )
         stats = view.stats()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 from shopspot.cli import main
 from shopspot.hubspot.schema import SetupReport
+from shopspot.retry import SHOPIFY_REQUESTS
 from shopspot.settings import Store
 from shopspot.shopify import setup as shopify_setup
 from shopspot.shopify.admin import AdminError, ShopifyAdmin
@@ -97,7 +98,8 @@ def wire() -> Wire:
 
 @pytest.fixture
 def admin(simulator: Running, wire: Wire) -> Iterator[ShopifyAdmin]:
-    with ShopifyAdmin(_store(simulator), transport=wire, attempts=2) as client:
+    retries = replace(SHOPIFY_REQUESTS, attempts=2)
+    with ShopifyAdmin(_store(simulator), transport=wire, retries=retries) as client:
         yield client
 
 
