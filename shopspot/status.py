@@ -86,7 +86,7 @@ def render(status: dict[str, Any]) -> str:
         f"queues:          {queues}",
         f"pending writes:  {writes}",
         *(
-            f"stalled {name}:  oldest write waiting for HubSpot: "
+            f"stalled:         {name}: oldest write waiting for HubSpot: "
             f"{now - stall['since']:.0f} s, because {stall['reason']}"
             for name, stall in status["stalled_writes"].items()
         ),

@@ -12,7 +12,7 @@ from sandbox.shopify.config import ThrottleSettings
 from shopspot.backfill.bulk import BulkReader
 from shopspot.backfill.queries import PRODUCT_IDS_BULK, RUN_MUTATION
 from shopspot.settings import Store
-from shopspot.shopify.admin import AdminUnavailable, ShopifyAdmin
+from shopspot.shopify.admin import AdminError, AdminUnavailable, ShopifyAdmin
 from shopspot.shopify.setup import WEBHOOK_SUBSCRIPTION_CREATE_MUTATION
 from tests.sandbox.shopify_fixtures import TOKEN, Running, running_simulator, small_config
 from tests.support.wire import Wire
@@ -42,7 +42,7 @@ def simulator() -> Iterator[Running]:
         yield running
 
 
-def admin(simulator: Running, wire: Wire) -> ShopifyAdmin:
+def admin(simulator: Running, wire: Wire | None = None) -> ShopifyAdmin:
     store = Store(domain=simulator.app.sim.config.shop_domain, webhook_secrets=(SecretStr("s"),),
                   access_token=SecretStr(TOKEN), admin_base_url=simulator.url)  # fmt: skip
     return ShopifyAdmin(store, transport=wire)
@@ -80,3 +80,10 @@ def test_a_bulk_start_whose_reply_is_lost_takes_the_operation_it_began(
     assert wire.documents.count(RUN_MUTATION) == 1
     assert operation.status == "COMPLETED"
     assert operation.roots == 12
+
+
+def test_an_error_answer_is_named_by_its_status_never_by_its_body(simulator: Running) -> None:
+    with admin(simulator) as client, pytest.raises(AdminError) as raised:
+        next(client.rest_pages("nonexistent", {}))
+
+    assert str(raised.value) == "Shopify answered 404"
