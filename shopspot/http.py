@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from typing import Any, Self
 
 import httpx
@@ -43,7 +44,7 @@ class Pacing:
         time.sleep(seconds)
 
 
-class HttpClient:
+class HttpClient(ABC):
     label = "remote API"  # how log lines name the API
 
     def __init__(
@@ -107,7 +108,8 @@ class HttpClient:
             else:
                 wait = pacing.asked_to_wait(response)
                 if wait is not None:
-                    # Not a failure: nothing was done, and the wait is the one asked for.
+                    # Not a failure (nothing was done) and no backoff: the wait asked for.
+                    # It still counts as a try, so that a call cannot wait forever.
                     if self.retry.gives_up(tries) or time.monotonic() + wait > deadline:
                         raise self._rate_limited(response, wait)
                     log.warning("%s asked to wait %.1f s", self.label, wait)
@@ -127,14 +129,14 @@ class HttpClient:
             log.warning("%s on %s %s; retrying in %.1f s", failure, method, path, backoff)
             time.sleep(backoff)
 
+    @abstractmethod
     def _failure(self, response: httpx.Response) -> Exception | None:
         """The typed error an answer means, or None for a success."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _unavailable(self, detail: str) -> Exception:
         """The transient error of a request that got no answer (`detail`: the failure's type)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _rate_limited(self, response: httpx.Response, wait: float) -> Exception:
         """The error of a rate limit that outlasts the call's tries or patience."""
-        raise NotImplementedError
