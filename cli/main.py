@@ -135,7 +135,7 @@ def setup() -> None:
     from shopspot.errors import PermanentError, TransientError
     from shopspot.hubspot.schema import SetupReport
     from shopspot.runtime import Runtime
-    from shopspot.shopify_setup import set_up_store
+    from shopspot.shopify.setup import set_up_store
 
     runtime = Runtime(_settings())
     report = SetupReport()

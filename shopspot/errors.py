@@ -1,12 +1,10 @@
 """How a failure should be handled, declared by the code that raises it.
 
-The worker's base task turns these into a retry or a dead letter; nothing else decides.
+What a declaration leads to (another try, a wait, a dead letter) is decided by the retry
+policy in `shopspot.retry`, which every retry asks.
 """
 
 from __future__ import annotations
-
-import httpx
-import redis
 
 
 class TransientError(Exception):
@@ -23,12 +21,3 @@ class RetryAfter(TransientError):
 
 class PermanentError(Exception):
     """Retrying cannot help (a payload that does not parse, a 4xx validation error)."""
-
-
-# Failures worth a retry wherever they are raised: ours, and the connections we use.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    TransientError,
-    redis.ConnectionError,
-    redis.TimeoutError,
-    httpx.TransportError,
-)

@@ -14,7 +14,6 @@ from shopspot import portal
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import DeliveryLedger
-from shopspot.errors import TRANSIENT_ERRORS
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.contacts import SyncOrigin
@@ -22,11 +21,13 @@ from shopspot.pending import PendingBuffer
 from shopspot.privacy import PrivacyOffice
 from shopspot.ratelimit import RateLimiter
 from shopspot.redisconn import connect
+from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.settings import Settings
 from shopspot.sync.context import SyncContext
 from shopspot.sync.due import CheckoutsDue
 from shopspot.sync.flush import Flusher
 from shopspot.sync.memory import Memory
+from shopspot.sync.stalls import Stalls
 from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot")
@@ -48,6 +49,7 @@ class Runtime:
         self.activity = ActivityLog(self.redis)
         self.memory = Memory(self.redis)
         self.due = CheckoutsDue(self.redis)
+        self.stalls = Stalls(self.redis)
         self.buffers = {
             name: PendingBuffer(self.redis, name, settings.pending_lease_seconds) for name in Buffer
         }

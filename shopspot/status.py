@@ -45,6 +45,11 @@ def collect(rt: Runtime) -> dict[str, Any]:
             name: {"waiting": buffer.waiting(), "in_flight": buffer.in_flight()}
             for name, buffer in rt.buffers.items()
         },
+        "stalled_writes": {
+            name: {"failures": stall.failures, "since": stall.since, "reason": stall.reason}
+            for name in rt.buffers
+            if (stall := rt.stalls.get(name)) is not None
+        },
         "dead_letters": len(letters),
         # C7: writes not made because their contact was deleted in HubSpot: not failures.
         "skipped_deleted_in_hubspot": rt.memory.skipped(),
@@ -77,6 +82,7 @@ def render(status: dict[str, Any]) -> str:
                 f"{kind['last_error'] or '-'}"
             )
         lines.append("")
+    now = status["generated_at"]
     queues = ", ".join(f"{name} {depth}" for name, depth in status["queues"].items())
     writes = ", ".join(
         f"{name} {value['waiting']} waiting/{value['in_flight']} in flight"
@@ -85,6 +91,11 @@ def render(status: dict[str, Any]) -> str:
     lines += [
         f"queues:          {queues}",
         f"pending writes:  {writes}",
+        *(
+            f"stalled:         {name}: oldest write waiting for HubSpot: "
+            f"{now - stall['since']:.0f} s, because {stall['reason']}"
+            for name, stall in status["stalled_writes"].items()
+        ),
         f"dead letters:    {status['dead_letters']}",
         f"skipped:         {sum(status['skipped_deleted_in_hubspot'].values())} writes to "
         "contacts deleted in HubSpot",

@@ -1,16 +1,16 @@
 """The one base task: every failure becomes a retry or a dead letter, never nothing.
 
 On Redis an exception that escapes a task is acked and its message is gone, so no exception
-may escape `SyncTask.__call__`: a transient error is retried with backoff (and dead-lettered
-once its retries are used up), a rate limit waits as long as asked without counting as a
-failure, and anything else is dead-lettered at once with its reason, since running it again
-would fail the same way until someone fixes the cause and replays it.
+may escape `SyncTask.__call__`: a transient error is retried with the backoff of the retry
+policy (and dead-lettered once the policy gives up), and anything else is dead-lettered at
+once with its reason, since running it again would fail the same way until someone fixes the
+cause and replays it. These tasks only parse and queue into Redis (the flush task writes to
+HubSpot), so no rate limit of a remote API can reach them.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 from functools import cache
 from typing import Any
 
@@ -19,16 +19,17 @@ from celery import Task
 from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded
 from pydantic import ValidationError
 
-from shopspot.errors import TRANSIENT_ERRORS, RetryAfter
+from shopspot import retry
 from shopspot.events import WebhookEvent
 from shopspot.reasons import describe
+from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
 from shopspot.shopify import describe_validation_error
 
 log = logging.getLogger("shopspot.tasks")
 
-# A task that outlives its soft time limit is most likely waiting on a slow HubSpot.
+# A task that outlives its soft time limit was held up (a slow Redis, a starved worker).
 RETRYABLE = (*TRANSIENT_ERRORS, SoftTimeLimitExceeded)
 
 
@@ -60,14 +61,13 @@ class SyncTask(Task):  # type: ignore[misc]
             outcome = self.run(parsed)
         except (Retry, Reject):
             raise
-        except RetryAfter as exc:
-            log.info("waiting", extra={"fields": {**fields, "outcome": "wait"}})
-            raise self.retry(countdown=_jittered(exc.wait_seconds), max_retries=None) from exc
         except RETRYABLE as exc:
-            if failures >= runtime().settings.task_max_retries:
+            settings = runtime().settings
+            policy = retry.tasks(settings.task_max_retries, settings.task_retry_backoff_max_seconds)
+            if policy.gives_up(failures + 1):
                 self._dead_letter(parsed, exc, failures + 1, fields, gave_up=True)
                 return "dead_lettered"
-            countdown = _backoff(failures, runtime().settings.task_retry_backoff_max_seconds)
+            countdown = policy.backoff(failures + 1)
             log.warning(
                 "retrying after %s",
                 type(exc).__name__,
@@ -135,11 +135,3 @@ class SyncTask(Task):  # type: ignore[misc]
         log.error(
             "dead-lettered: %s", reason, extra={"fields": {**fields, "outcome": "dead_letter"}}
         )
-
-
-def _backoff(failures: int, cap: float) -> float:
-    return min(cap, 2.0**failures) * random.uniform(0.5, 1.0)
-
-
-def _jittered(wait: float) -> float:
-    return wait + random.uniform(0.0, min(1.0, wait * 0.1 + 0.1))

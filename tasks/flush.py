@@ -2,14 +2,18 @@
 
 Nothing is lost if a flush fails or its message is: the items stay in Redis, leased items
 come back when the lease expires, and the beat tick schedules a flush for whatever waits.
+A flush that failed is tried again with the retry policy's growing backoff, by the count of
+failures in a row kept in Redis (`shopspot.sync.stalls`); a rate limit is waited out as
+HubSpot asks and counts as no failure.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 
+from shopspot import retry
 from shopspot.errors import RetryAfter
+from shopspot.reasons import describe
 from shopspot.topics import Buffer
 from tasks.base import RETRYABLE, runtime
 from tasks.queueing import flush_started, schedule_flush
@@ -18,8 +22,8 @@ from worker.routing import FLUSH_TASK, TICK_TASK
 
 log = logging.getLogger("shopspot.tasks")
 
-# After HubSpot failed a batch, the next try waits this long (HubSpot's own retries ran).
-RETRY_SECONDS = 5.0
+# Writes waiting this long for HubSpot are an outage someone should hear about (once).
+STALL_WARNING_SECONDS = 600.0
 
 
 @app.task(name=FLUSH_TASK, acks_late=True)
@@ -30,12 +34,20 @@ def flush(name: str) -> str:
     try:
         result = rt.flusher.flush(rt.buffers[buffer])
     except RetryAfter as exc:
-        schedule_flush(buffer, exc.wait_seconds + random.uniform(0, 0.5))
+        schedule_flush(buffer, retry.rate_limit_wait(exc.wait_seconds))
         return "rate_limited"
     except RETRYABLE as exc:
-        log.warning("flush of %s failed (%s); retrying", buffer, type(exc).__name__)
-        schedule_flush(buffer, RETRY_SECONDS * random.uniform(1.0, 1.5))
+        stall = rt.stalls.failed(buffer, describe(exc))
+        log.warning("flush of %s failed %d times in a row (%s); retrying",
+                    buffer, stall.failures, type(exc).__name__)  # fmt: skip
+        if rt.stalls.overdue(buffer, stall, STALL_WARNING_SECONDS):
+            log.warning("writes to HubSpot have waited %.0f s in %s, because %s",
+                        stall.waited(), buffer, stall.reason)  # fmt: skip
+        policy = retry.flushes(rt.settings.task_retry_backoff_max_seconds)
+        schedule_flush(buffer, policy.backoff(stall.failures))
         return "retry"
+    if result.synced or result.dead_lettered:
+        rt.stalls.cleared(buffer)  # HubSpot answered
     if result.waiting:
         schedule_flush(buffer)
     return f"synced {result.synced}, dead-lettered {result.dead_lettered}"

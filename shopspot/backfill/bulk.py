@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from shopspot.backfill.queries import OPERATION_QUERY, RUN_MUTATION
-from shopspot.shopify_admin import AdminError, AdminUnavailable, ShopifyAdmin
+from shopspot.backfill.queries import CURRENT_OPERATION_QUERY, OPERATION_QUERY, RUN_MUTATION
+from shopspot.shopify.admin import AdminError, AdminUnavailable, ShopifyAdmin
 
 RUNNING = {"CREATED", "RUNNING", "CANCELING"}
 
@@ -37,11 +37,29 @@ class BulkReader:
         self._poll = poll_seconds
 
     def start(self, query: str) -> str:
-        answer = self._admin.graphql(RUN_MUTATION, {"query": query})["bulkOperationRunQuery"]
+        """The id of a new bulk operation running `query`.
+
+        Starting one is not repeated blindly: a second start while the first runs would be
+        refused (or, where Shopify runs several at once, export everything twice). After a
+        reply lost to a 5xx or a dropped connection, an operation of `query` that was not
+        there before is the one this start began.
+        """
+        before = self._current().get("id")
+        try:
+            answer = self._admin.graphql(RUN_MUTATION, {"query": query})["bulkOperationRunQuery"]
+        except AdminUnavailable:
+            current = self._current()
+            if current.get("id") == before or current.get("query") != query:
+                raise
+            return str(current["id"])
         if answer["userErrors"]:
             messages = "; ".join(error["message"] for error in answer["userErrors"])
             raise AdminError(f"bulk operation refused: {messages}")
         return str(answer["bulkOperation"]["id"])
+
+    def _current(self) -> dict[str, Any]:
+        current = self._admin.graphql(CURRENT_OPERATION_QUERY)["currentBulkOperation"]
+        return dict(current or {})
 
     def status(self, operation_id: str) -> Operation:
         node = self._admin.graphql(OPERATION_QUERY, {"id": operation_id})["node"]

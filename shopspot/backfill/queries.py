@@ -69,6 +69,13 @@ mutation RunBulk($query: String!) {
 }
 """
 
+# The latest bulk query: a start whose reply was lost may have begun it.
+CURRENT_OPERATION_QUERY = """
+query CurrentOperation {
+  currentBulkOperation(type: QUERY) { id query }
+}
+"""
+
 OPERATION_QUERY = """
 query Operation($id: ID!) {
   node(id: $id) {

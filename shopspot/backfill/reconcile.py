@@ -27,8 +27,8 @@ from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.values import key, shop_domain
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
-from shopspot.shopify_admin import ShopifyAdmin
-from shopspot.shopify_setup import ensure_webhook_subscriptions, webhook_address
+from shopspot.shopify.admin import ShopifyAdmin
+from shopspot.shopify.setup import ensure_webhook_subscriptions, webhook_address
 from shopspot.sync.products import delete_products
 from shopspot.topics import Buffer
 

@@ -25,8 +25,8 @@ from shopspot.events import WebhookEvent
 from shopspot.pending import Item
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
 from shopspot.shopify.models import ShopifyModel
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
 from shopspot.sync.items import items_for
 from shopspot.topics import Buffer, parse_payload
 

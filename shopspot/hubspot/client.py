@@ -4,15 +4,14 @@ retries that follow HubSpot's answers.
 Every request first takes a slot from the account's budget in Redis (search from its own
 budget). A 429 that still happens starts a cooldown for every process of the account and
 is retried after the wait HubSpot gives (Retry-After when present, else its window), with
-jitter; 5xx and timeouts are retried with exponential backoff, but only for requests that
-are safe to repeat; 4xx answers are never retried. A wait longer than the caller's
-patience is raised as `RateLimited`, so a Celery task can park it as a retry instead of
-holding a worker.
+jitter; 5xx and timeouts are retried with exponential backoff, as far as the retry policy
+lets the request be repeated; 4xx answers are never retried. A wait longer than the
+caller's patience is raised as `RateLimited`, so a Celery task can park it as a retry
+instead of holding a worker.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from dataclasses import dataclass
@@ -20,10 +19,11 @@ from typing import Any
 
 import httpx
 
+from shopspot import retry
+from shopspot.http import HttpClient, Pacing
 from shopspot.hubspot.errors import RateLimited, Unavailable, error_for
 from shopspot.ratelimit import Budget, RateLimiter, RateLimitWait
-
-log = logging.getLogger("shopspot.hubspot")
+from shopspot.retry import Repeat
 
 # Below HubSpot's own limits: HubSpot counts arrivals, we count departures, and other apps
 # may share the account.
@@ -55,7 +55,9 @@ class ClientPolicy:
         return calls, search
 
 
-class HubSpotClient:
+class HubSpotClient(HttpClient):
+    label = "HubSpot"
+
     def __init__(
         self,
         base_url: str,
@@ -65,25 +67,16 @@ class HubSpotClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.policy = policy or ClientPolicy()
-        self.calls = 0  # HTTP requests sent by this client, for reports
-        self._limiter = limiter
-        self._calls, self._search = self.policy.budgets()
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=httpx.Timeout(self.policy.timeout_seconds, connect=5.0),
+        super().__init__(
+            base_url,
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            retry.hubspot_requests(self.policy.attempts, self.policy.max_wait_seconds),
+            timeout_seconds=self.policy.timeout_seconds,
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             transport=transport,
         )
-
-    def close(self) -> None:
-        self._http.close()
-
-    def __enter__(self) -> HubSpotClient:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
+        calls, search = self.policy.budgets()
+        self._calls, self._search = _Budgeted(limiter, calls), _Budgeted(limiter, search)
 
     def request(
         self,
@@ -92,53 +85,53 @@ class HubSpotClient:
         *,
         json: Any = None,
         params: dict[str, str] | None = None,
-        idempotent: bool | None = None,
+        repeat: Repeat | None = None,
         search: bool = False,
     ) -> Any:
         """The decoded JSON answer (None for 204); raises a `HubSpotError` otherwise.
 
-        `idempotent` defaults by method; a POST that HubSpot applies as an upsert, read or
-        search is safe to repeat and says so.
+        `repeat` defaults by method; a POST that HubSpot applies as an upsert, read or search
+        says `Repeat.SAFE`, a create HubSpot refuses to make twice `Repeat.REFUSED_TWICE`.
         """
-        repeatable = method in ("GET", "PUT", "DELETE") if idempotent is None else idempotent
-        budget = self._search if search else self._calls
-        deadline = time.monotonic() + self.policy.max_wait_seconds
-        attempt = 0
-        while True:
-            attempt += 1
-            self._take_slot(budget, deadline)
-            self.calls += 1
-            try:
-                response = self._http.request(method, path, json=json, params=params)
-            except httpx.TransportError as exc:
-                failure: Exception = Unavailable(0, type(exc).__name__)
-            else:
-                if response.status_code < 300:
-                    return response.json() if response.content else None
-                body = _json(response)
-                if response.status_code == 429:
-                    wait = _retry_after(response, body, budget)
-                    self._limiter.cool_down(budget, wait)
-                    if time.monotonic() + wait > deadline or attempt >= self.policy.attempts:
-                        raise RateLimited(str(body.get("policyName", "")), wait)
-                    log.warning("HubSpot 429 %s; waiting %.1f s", body.get("policyName"), wait)
-                    continue
-                failure = error_for(response.status_code, body)
-                if not isinstance(failure, Unavailable):
-                    raise failure
-            if not repeatable or attempt >= self.policy.attempts:
-                raise failure
-            backoff = min(8.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-            if time.monotonic() + backoff > deadline:
-                raise failure
-            log.warning("HubSpot %s on %s %s; retrying", failure, method, path)
-            time.sleep(backoff)
+        pacing = self._search if search else self._calls
+        response = self._send(method, path, repeat=repeat, pacing=pacing, json=json, params=params)
+        return response.json() if response.content else None
 
-    def _take_slot(self, budget: Budget, deadline: float) -> None:
+    def _failure(self, response: httpx.Response) -> Exception | None:
+        if response.status_code < 300:
+            return None
+        return error_for(response.status_code, _json(response))
+
+    def _unavailable(self, detail: str) -> Exception:
+        return Unavailable(0, detail)
+
+    def _rate_limited(self, response: httpx.Response, wait: float) -> Exception:
+        return RateLimited(str(_json(response).get("policyName", "")), wait)
+
+
+class _Budgeted(Pacing):
+    """The account's budget in Redis, shared by every process: a slot before each request,
+    and a 429 pauses them all."""
+
+    def __init__(self, limiter: RateLimiter, budget: Budget) -> None:
+        self._limiter = limiter
+        self._budget = budget
+
+    def before_send(self, deadline: float) -> None:
         try:
-            self._limiter.acquire(budget, max(0.0, deadline - time.monotonic()))
+            self._limiter.acquire(self._budget, max(0.0, deadline - time.monotonic()))
         except RateLimitWait as wait:
             raise RateLimited(wait.policy, wait.wait_seconds) from None
+
+    def asked_to_wait(self, response: httpx.Response) -> float | None:
+        if response.status_code != 429:
+            return None
+        wait = _retry_after(response, _json(response), self._budget)
+        self._limiter.cool_down(self._budget, wait)
+        return wait
+
+    def hold(self, seconds: float) -> None:
+        """Nothing to do here: the cooldown holds back the next slot, in every process."""
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

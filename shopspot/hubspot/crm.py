@@ -14,6 +14,7 @@ from shopspot.hubspot.errors import (
     ValidationFailed,
     property_problems,
 )
+from shopspot.retry import Repeat
 
 BATCH_LIMIT = 100
 # v4 association batches take up to 2,000 inputs to create and 1,000 to read.
@@ -55,7 +56,7 @@ def post_batches(
     """POST `inputs` in batches of `size`; HubSpot's results and per-input errors, merged."""
     outcome = BatchOutcome()
     for chunk in chunks(inputs, size):
-        answer = client.request("POST", path, json={"inputs": list(chunk)}, idempotent=True)
+        answer = client.request("POST", path, json={"inputs": list(chunk)}, repeat=Repeat.SAFE)
         if answer:
             outcome.results.extend(answer.get("results", []))
             outcome.errors.extend(answer.get("errors", []))
@@ -100,7 +101,7 @@ def batch_read(
         if id_property:
             body["idProperty"] = id_property
         answer = client.request(
-            "POST", f"/crm/v3/objects/{object_type}/batch/read", json=body, idempotent=True
+            "POST", f"/crm/v3/objects/{object_type}/batch/read", json=body, repeat=Repeat.SAFE
         )
         results.extend(answer["results"])
     return results

@@ -1,18 +1,28 @@
 """Idempotent set-up of what Shopspot writes into: property groups, properties, the pipeline.
 
 Each helper finds what exists first and creates only what is missing, so running set-up
-again changes nothing and says so.
+again changes nothing and says so. A create whose reply is lost (a 5xx, a dropped
+connection) is sent again: HubSpot refuses to make a second group or property of one name,
+pipeline of one label, or stage of one label in a pipeline, so the repeat cannot duplicate
+it, and the refusal it may earn means the first try made it: it is looked up and counted as
+found (SPEC W8).
 """
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from shopspot.hubspot.client import HubSpotClient
-from shopspot.hubspot.errors import Conflict
+from shopspot.hubspot.errors import NotFound, Rejected
 from shopspot.mapping.datamodel import PipelineDefinition, PropertyDefinition, PropertyGroup
+from shopspot.retry import Repeat
+
+Found = Callable[[], dict[str, Any] | None]
+
+
+PIPELINES = "/crm/v3/pipelines/deals"
 
 
 @dataclass
@@ -41,7 +51,8 @@ def ensure_group(
     groups = client.request("GET", f"/crm/v3/properties/{object_type}/groups")["results"]
     exists = any(existing["name"] == group.name for existing in groups)
     if not exists:
-        _create(client, f"/crm/v3/properties/{object_type}/groups", group.as_hubspot())
+        path = f"/crm/v3/properties/{object_type}/groups"
+        _create(client, path, group.as_hubspot(), _found(client, f"{path}/{group.name}"))
     report.note(f"{object_type} property group {group.name}", created=not exists)
 
 
@@ -59,7 +70,9 @@ def ensure_properties(
     for definition in definitions:
         missing = definition.name not in existing
         if missing:
-            _create(client, f"/crm/v3/properties/{object_type}", definition.as_hubspot(group_name))
+            path = f"/crm/v3/properties/{object_type}"
+            body = definition.as_hubspot(group_name)
+            _create(client, path, body, _found(client, f"{path}/{definition.name}"))
         report.note(f"{object_type} property {definition.name}", created=missing)
 
 
@@ -72,29 +85,28 @@ def ensure_pipeline(
     client: HubSpotClient, definition: PipelineDefinition, report: SetupReport
 ) -> Pipeline:
     """The deal pipeline with `definition`'s label, created or completed as needed."""
-    pipelines = client.request("GET", "/crm/v3/pipelines/deals")["results"]
-    found = next((p for p in pipelines if p["label"] == definition.label), None)
+    labelled = _labelled(client, PIPELINES, "results", definition.label)
+    found = labelled()
     if found is None:
-        found = client.request("POST", "/crm/v3/pipelines/deals", json=definition.as_hubspot())
+        found = _create(client, PIPELINES, definition.as_hubspot(), labelled)
         report.note(f"deal pipeline {definition.label}", created=True)
         return _pipeline(found)
     report.note(f"deal pipeline {definition.label}", created=False)
+    path = f"{PIPELINES}/{found['id']}"
     labels = {stage["label"] for stage in found["stages"]}
     for order, stage in enumerate(definition.stages):
-        if stage.label.value in labels:
-            report.note(f"deal stage {stage.label.value}", created=False)
+        label = stage.label.value
+        if label in labels:
+            report.note(f"deal stage {label}", created=False)
             continue
-        created = client.request(
-            "POST",
-            f"/crm/v3/pipelines/deals/{found['id']}/stages",
-            json={
-                "label": stage.label.value,
-                "displayOrder": order,
-                "metadata": {"probability": str(stage.probability)},
-            },
-        )
-        found["stages"].append(created)
-        report.note(f"deal stage {stage.label.value}", created=True)
+        body = {
+            "label": label,
+            "displayOrder": order,
+            "metadata": {"probability": str(stage.probability)},
+        }
+        stage_labelled = _labelled(client, path, "stages", label)
+        found["stages"].append(_create(client, f"{path}/stages", body, stage_labelled))
+        report.note(f"deal stage {label}", created=True)
     return _pipeline(found)
 
 
@@ -109,7 +121,36 @@ def _pipeline(answer: dict[str, Any]) -> Pipeline:
     )
 
 
-def _create(client: HubSpotClient, path: str, body: dict[str, object]) -> None:
-    # A 409 means another set-up run created it meanwhile: what we wanted exists.
-    with contextlib.suppress(Conflict):
-        client.request("POST", path, json=body)
+def _create(client: HubSpotClient, path: str, body: dict[str, Any], found: Found) -> Any:
+    """HubSpot's answer to the create, or what `found` finds when HubSpot refuses it: made by
+    an earlier try whose reply was lost, or by another set-up run meanwhile."""
+    try:
+        return client.request("POST", path, json=body, repeat=Repeat.REFUSED_TWICE)
+    except Rejected:
+        existing = found()
+        if existing is None:
+            raise
+        return existing
+
+
+def _found(client: HubSpotClient, path: str) -> Found:
+    """Reads the one thing at `path`, if it exists."""
+
+    def read() -> dict[str, Any] | None:
+        try:
+            answer: dict[str, Any] = client.request("GET", path)
+        except NotFound:
+            return None
+        return answer
+
+    return read
+
+
+def _labelled(client: HubSpotClient, path: str, key: str, label: str) -> Found:
+    """Finds the one labelled `label` among those `path` lists under `key`."""
+
+    def find() -> dict[str, Any] | None:
+        listed = client.request("GET", path)[key]
+        return next((one for one in listed if one["label"] == label), None)
+
+    return find

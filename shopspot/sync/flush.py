@@ -2,8 +2,8 @@
 
 Used by the workers' flush task and, inline, by the commands that sync without a worker
 (`shopspot sweep`, `shopspot backfill`). A batch HubSpot refuses is split in halves until the
-item at fault is alone; only that item becomes a dead letter. A transient failure puts the
-whole batch back to wait for the next flush.
+item at fault is alone; only that item becomes a dead letter. A transient failure (as the
+retry policy counts them) puts the whole batch back to wait for the next flush.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import redis
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.errors import TRANSIENT_ERRORS
 from shopspot.pending import Item, PendingBuffer
 from shopspot.reasons import describe
+from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.sync import latency
 from shopspot.sync.context import SyncContext
 from shopspot.sync.items import apply, event_of
@@ -43,7 +43,6 @@ class FlushResult:
     synced: int = 0
     dead_lettered: int = 0
     waiting: int = 0
-    failures: list[BaseException] = field(default_factory=list)
 
 
 class Flusher:

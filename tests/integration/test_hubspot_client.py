@@ -1,4 +1,5 @@
-"""Shopspot's HubSpot client against the sandbox: the shared budget, 429 storms, 5xx bursts."""
+"""Shopspot's HubSpot client against the sandbox: the shared budget, 429 storms, 5xx bursts,
+and set-up riding them out (W8)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import sys
 import pytest
 import redis
 
+from shopspot import portal
 from shopspot.hubspot import crm
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.errors import Unavailable, ValidationFailed
+from shopspot.hubspot.schema import SetupReport, ensure_pipeline
+from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE
 from shopspot.ratelimit import RateLimiter
+from shopspot.retry import Repeat
 from tests.support.env import HUBSPOT_TOKEN, ROOT
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 
@@ -119,9 +124,89 @@ def test_searches_keep_to_their_own_per_second_budget(redis_url: str) -> None:
         hubspot = client(view, redis_url)
         for _ in range(12):
             hubspot.request(
-                "POST", "/crm/v3/objects/contacts/search", json=body, idempotent=True, search=True
+                "POST",
+                "/crm/v3/objects/contacts/search",
+                json=body,
+                repeat=Repeat.SAFE,
+                search=True,
             )
         stats = view.stats()
 
     assert stats["by_endpoint"]["POST /crm/v3/objects/contacts/search"] == 12
     assert stats["rate_limited"] == {}
+
+
+STAGE_LABELS = [stage.label.value for stage in ECOMMERCE_PIPELINE.stages]
+
+
+def set_up_twice(view: HubSpotView, hubspot: HubSpotClient) -> tuple[SetupReport, SetupReport]:
+    """Set-up under the faults `view` is configured with, then again with none."""
+    first, second = SetupReport(), SetupReport()
+    portal.set_up_hubspot(hubspot, first)
+    view.configure(**dict.fromkeys(FAULTS, 0.0))
+    portal.set_up_hubspot(hubspot, second)
+    return first, second
+
+
+FAULTS = (
+    "fault_429_probability",
+    "fault_500_probability",
+    "fault_502_probability",
+    "fault_503_probability",
+    "fault_after_write_probability",
+)
+
+
+def assert_made_once(view: HubSpotView, first: SetupReport, second: SetupReport) -> None:
+    assert second.created == []
+    assert set(first.created) <= set(second.existing)
+    pipelines = view.api.get("/crm/v3/pipelines/deals").json()["results"]
+    assert [p["label"] for p in pipelines].count(ECOMMERCE_PIPELINE.label) == 1
+    assert sorted(view.pipeline_stages().values()) == sorted(STAGE_LABELS)
+
+
+def test_w8_setup_whose_every_create_loses_its_reply_creates_everything_once(
+    redis_url: str,
+) -> None:
+    # Every write is applied, then answered 502: each create is sent again and refused.
+    with hubspot_sandbox(fault_after_write_probability=1.0) as view:
+        first, second = set_up_twice(view, client(view, redis_url))
+        assert_made_once(view, first, second)
+        lost = view.stats()["injected_faults"]
+
+    assert f"deal pipeline {ECOMMERCE_PIPELINE.label}" in first.created
+    assert lost == {"after_write_502": len(first.created)}
+
+
+def test_w8_setup_rides_out_5xx_and_429s(redis_url: str) -> None:
+    faults = {
+        "fault_429_probability": 0.03,
+        "fault_500_probability": 0.04,
+        "fault_502_probability": 0.04,
+        "fault_503_probability": 0.04,
+        "fault_after_write_probability": 0.15,
+    }
+    with hubspot_sandbox(window_seconds=1.0, seed=5, **faults) as view:
+        first, second = set_up_twice(view, client(view, redis_url, window_seconds=1.0))
+        assert_made_once(view, first, second)
+        injected = view.stats()["injected_faults"]
+
+    assert set(injected) == {"429", "500", "502", "503", "after_write_502"}
+
+
+def test_w8_a_missing_stage_whose_reply_is_lost_is_added_once(redis_url: str) -> None:
+    with hubspot_sandbox() as view:
+        hubspot = client(view, redis_url)
+        body = ECOMMERCE_PIPELINE.as_hubspot()
+        hubspot.request(
+            "POST", "/crm/v3/pipelines/deals", json={**body, "stages": body["stages"][:2]}
+        )  # type: ignore[index]
+        view.configure(fault_after_write_probability=1.0)
+        report = SetupReport()
+        pipeline = ensure_pipeline(hubspot, ECOMMERCE_PIPELINE, report)
+        view.configure(fault_after_write_probability=0.0)
+        stages = view.pipeline_stages()
+
+    assert sorted(stages.values()) == sorted(STAGE_LABELS)
+    assert pipeline.stage_ids == {label: stage_id for stage_id, label in stages.items()}
+    assert report.created == [f"deal stage {label}" for label in STAGE_LABELS[2:]]

@@ -76,12 +76,12 @@ def test_a_retry_waiting_while_redis_restarts_is_not_lost(
     own_redis: LocalRedis, tmp_path: Path, workers: list[Process]
 ) -> None:
     workers.append(start_worker(service_env(own_redis.url, PROBE_DIR=str(tmp_path)), tmp_path))
-    send(own_redis.url, "tests.probe.wait_once", {"seconds": 3})
-    wait_for(lambda: lines(tmp_path, "wait-once-attempts") == 1, message="the first attempt")
+    send(own_redis.url, "tests.probe.retry_once", {"seconds": 3})
+    wait_for(lambda: lines(tmp_path, "retry-once-attempts") == 1, message="the first attempt")
 
     own_redis.stop(kill=True)
     time.sleep(1.5)
     own_redis.start()
 
-    wait_for(lambda: lines(tmp_path, "wait-once-done") == 1, timeout=30, message="the retry")
-    assert lines(tmp_path, "wait-once-attempts") == 2
+    wait_for(lambda: lines(tmp_path, "retry-once-done") == 1, timeout=30, message="the retry")
+    assert lines(tmp_path, "retry-once-attempts") == 2

