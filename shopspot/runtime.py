@@ -81,7 +81,7 @@ class Runtime:
         )
 
     def hubspot_calls_today(self) -> int:
-        calls, _ = self.hubspot.policy.budgets()
+        calls = self.hubspot.policy.budget()
         return self.limiter.used_today(calls)
 
     def portal(self) -> portal.PortalSetup:

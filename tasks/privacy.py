@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from shopspot.events import WebhookEvent
 from shopspot.shopify.models import CustomerDataRequest, CustomerRedact, ShopRedact
 from shopspot.topics import Kind, parse_payload
 from tasks.base import SyncTask, runtime
 from worker.app import app
 from worker.routing import task_name
-
-log = logging.getLogger("shopspot.tasks")
 
 
 @app.task(name=task_name(Kind.PRIVACY), base=SyncTask, kind=Kind.PRIVACY)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from shopspot.backfill.reconcile import reconcile_store
 from shopspot.topics import Buffer
 from tasks.base import runtime
 from tasks.queueing import schedule_flush
 from worker.app import app
 from worker.routing import RECONCILE_TASK
-
-log = logging.getLogger("shopspot.tasks")
 
 _LOCK = "shopspot:reconcile:lock"
 # Reading changes waits on Shopify's bulk export; it gets longer than a sync task.

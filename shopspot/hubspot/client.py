@@ -1,13 +1,12 @@
 """The HTTP client for HubSpot's CRM API: one connection pool, the shared rate budget, and
 retries that follow HubSpot's answers.
 
-Every request first takes a slot from the account's budget in Redis (search from its own
-budget). A 429 that still happens starts a cooldown for every process of the account and
-is retried after the wait HubSpot gives (Retry-After when present, else its window), with
-jitter; 5xx and timeouts are retried with exponential backoff, as far as the retry policy
-lets the request be repeated; 4xx answers are never retried. A wait longer than the
-caller's patience is raised as `RateLimited`, so a Celery task can park it as a retry
-instead of holding a worker.
+Every request first takes a slot from the account's budget in Redis. A 429 that still happens
+starts a cooldown for every process of the account and is retried after the wait HubSpot gives
+(Retry-After when present, else its window), with jitter; 5xx and timeouts are retried with
+exponential backoff, as far as the retry policy lets the request be repeated; 4xx answers are
+never retried. A wait longer than the caller's patience is raised as `RateLimited`, so a
+Celery task can park it as a retry instead of holding a worker.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from shopspot.retry import Repeat
 # Below HubSpot's own limits: HubSpot counts arrivals, we count departures, and other apps
 # may share the account.
 DEFAULT_HEADROOM = 0.9
-SEARCH_PER_SECOND = 5
 
 
 @dataclass(frozen=True)
@@ -42,17 +40,13 @@ class ClientPolicy:
     attempts: int = 5
     timeout_seconds: float = 30.0
 
-    def budgets(self) -> tuple[Budget, Budget]:
-        scale = self.window_seconds / 10.0
-        calls = Budget(
+    def budget(self) -> Budget:
+        return Budget(
             "calls",
             max(1, int(self.rate_limit * self.headroom)),
             self.window_seconds,
             int(self.daily_limit * self.headroom),
         )
-        # The search limit is per second; a shrunk window (benchmarks) shrinks it alike.
-        search = Budget("search", max(1, int(SEARCH_PER_SECOND * self.headroom)), scale)
-        return calls, search
 
 
 class HubSpotClient(HttpClient):
@@ -75,8 +69,7 @@ class HubSpotClient(HttpClient):
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             transport=transport,
         )
-        calls, search = self.policy.budgets()
-        self._calls, self._search = _Budgeted(limiter, calls), _Budgeted(limiter, search)
+        self._calls = _Budgeted(limiter, self.policy.budget())
 
     def request(
         self,
@@ -86,15 +79,15 @@ class HubSpotClient(HttpClient):
         json: Any = None,
         params: dict[str, str] | None = None,
         repeat: Repeat | None = None,
-        search: bool = False,
     ) -> Any:
         """The decoded JSON answer (None for 204); raises a `HubSpotError` otherwise.
 
         `repeat` defaults by method; a POST that HubSpot applies as an upsert, read or search
         says `Repeat.SAFE`, a create HubSpot refuses to make twice `Repeat.REFUSED_TWICE`.
         """
-        pacing = self._search if search else self._calls
-        response = self._send(method, path, repeat=repeat, pacing=pacing, json=json, params=params)
+        response = self._send(
+            method, path, repeat=repeat, pacing=self._calls, json=json, params=params
+        )
         return response.json() if response.content else None
 
     def _failure(self, response: httpx.Response) -> Exception | None:

@@ -16,10 +16,10 @@ from cli.main import main
 from shopspot.events import WebhookEvent
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
-from shopspot.shopify import parse_payload
 from shopspot.sync.flush import FLUSH_STEP
-from shopspot.sync.items import CONTACTS, item_for
+from shopspot.sync.items import item_for
 from shopspot.sync.stalls import Stall
+from shopspot.topics import Buffer, parse_payload
 from tests.support.env import SETTING_NAMES, SHOP, service_env
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 from tests.support.processes import start_worker, wait_for
@@ -58,7 +58,7 @@ def test_a_record_hubspot_refuses_is_split_out_of_its_batch_and_dead_lettered_al
     with hubspot_sandbox() as view:
         rt = runtime(environment(redis_url, view))
         offer_customers(rt, emails)
-        result = rt.flusher.flush(rt.buffers[CONTACTS])
+        result = rt.flusher.flush(rt.buffers[Buffer.CONTACTS])
         stored = view.records("contacts", ["email"])
 
     assert (result.synced, result.dead_lettered, result.waiting) == (7, 1, 0)
@@ -67,7 +67,7 @@ def test_a_record_hubspot_refuses_is_split_out_of_its_batch_and_dead_lettered_al
     assert letter.task == FLUSH_STEP
     assert letter.event.payload["email"] == "buyer5@example"
     assert letter.reason == "HubSpot 400 VALIDATION_ERROR: email INVALID_EMAIL"
-    assert rt.buffers[CONTACTS].in_flight() == 0
+    assert rt.buffers[Buffer.CONTACTS].in_flight() == 0
 
 
 def test_failed_flushes_are_counted_shown_and_cleared_once_hubspot_answers(
@@ -86,14 +86,16 @@ def test_failed_flushes_are_counted_shown_and_cleared_once_hubspot_answers(
             view.configure(fault_503_probability=1.0)
             offer_customers(rt, ["ada@example.com"])
             producer = Celery(broker=redis_url)
-            producer.send_task(FLUSH_TASK, args=[CONTACTS], queue=FLUSH_QUEUES[CONTACTS])
+            producer.send_task(
+                FLUSH_TASK, args=[Buffer.CONTACTS], queue=FLUSH_QUEUES[Buffer.CONTACTS]
+            )
             producer.close()
-            wait_for(lambda: (rt.stalls.get(CONTACTS) or no_stall).failures >= 2,
+            wait_for(lambda: (rt.stalls.get(Buffer.CONTACTS) or no_stall).failures >= 2,
                      timeout=60, message="a second failed flush")  # fmt: skip
-            stall = rt.stalls.get(CONTACTS)
+            stall = rt.stalls.get(Buffer.CONTACTS)
             status = CliRunner().invoke(main, ["status"], env=env).output
             view.configure(fault_503_probability=0.0)
-            wait_for(lambda: rt.stalls.get(CONTACTS) is None, timeout=30, message="a flush")
+            wait_for(lambda: rt.stalls.get(Buffer.CONTACTS) is None, timeout=30, message="a flush")
         finally:
             worker.stop()
         stored = view.records("contacts", ["email"])
