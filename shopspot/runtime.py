@@ -34,7 +34,7 @@ class Runtime:
     def __init__(self, settings: Settings, origin: SyncOrigin = "live") -> None:
         self.settings = settings
         self.origin: SyncOrigin = origin
-        self.redis = connect(settings.redis_url)
+        self.redis = connect(settings)
         self.dead_letters = DeadLetterStore(self.redis)
         self.activity = ActivityLog(self.redis)
         self.memory = Memory(self.redis)
