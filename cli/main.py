@@ -283,7 +283,7 @@ def dlq_drop(letter_id: str) -> None:
 def _dead_letters() -> DeadLetterStore:
     from shopspot.redisconn import connect
 
-    return DeadLetterStore(connect(_settings().redis_url))
+    return DeadLetterStore(connect(_settings()))
 
 
 def _letter_summary(letter: DeadLetter) -> dict[str, Any]:

@@ -46,10 +46,10 @@ class LocalRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout: float = 10.0) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+    def command(self) -> list[str]:
+        """The server's command line."""
         # fsync on every write: a test that kills Redis must find every accepted message.
-        command = [
+        return [
             redis_server_binary(),
             "--port", str(self.port),
             "--bind", "127.0.0.1",
@@ -60,16 +60,23 @@ class LocalRedis:
             "--maxmemory-policy", "noeviction",
             "--logfile", "redis.log",
         ]  # fmt: skip
+
+    def ready(self, client: redis.Redis) -> bool:
+        # Redis answers LOADING while it replays the AOF after a restart.
+        return bool(client.ping()) and client.info("persistence").get("loading") == 0
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
         # A session of its own: Ctrl-C in the terminal must not take Redis down before the
         # processes that are still writing to it have finished.
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
+        self._process = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, start_new_session=True
+        )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + timeout
         while True:
             try:
-                client.ping()
-                # Redis answers LOADING while it replays the AOF after a restart.
-                if client.info("persistence").get("loading") == 0:
+                if self.ready(client):
                     return
             except redis.RedisError:
                 pass

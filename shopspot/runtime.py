@@ -44,7 +44,7 @@ class Runtime:
         self.origin: SyncOrigin = origin
         # Failures after which a flush retries its batch later (a worker adds its time limit).
         self.transient = transient
-        self.redis = connect(settings.redis_url)
+        self.redis = connect(settings)
         self.dead_letters = DeadLetterStore(self.redis)
         self.activity = ActivityLog(self.redis)
         self.memory = Memory(self.redis)

@@ -20,10 +20,13 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shopspot.redisurl import names_sentinels, parse_sentinel_url
 
 DEFAULT_API_VERSION = "2026-04"
 
@@ -78,6 +81,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
     redis_url: str
+    # The name the Sentinels know the master by (`sentinel monitor <name> ...`); read only
+    # when REDIS_URL names Sentinels.
+    redis_sentinel_master: str = "mymaster"
 
     hubspot_access_token: SecretStr | None = None
     hubspot_base_url: str = "https://api.hubapi.com"
@@ -133,8 +139,21 @@ class Settings(BaseSettings):
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str) -> str:
-        if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
-            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        if names_sentinels(value):
+            parse_sentinel_url(value)
+        elif urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a redis://, rediss://, unix:// or sentinel:// URL")
+        return value
+
+    @field_validator("redis_sentinel_master")
+    @classmethod
+    def _sentinel_master(cls, value: str, info: ValidationInfo) -> str:
+        if not names_sentinels(info.data.get("redis_url", "")):
+            return value
+        if not value:
+            raise ValueError("required when REDIS_URL names Sentinels")
+        if not value.isprintable() or " " in value:
+            raise ValueError("must be the master's name as the Sentinels know it, without spaces")
         return value
 
     @field_validator("hubspot_base_url", "shopify_admin_base_url", "public_url")

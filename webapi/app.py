@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None, publisher: Publisher | None = N
     settings = settings or load_settings()
     stores = settings.require_stores()
     publisher = publisher or CeleryPublisher(celery_app)
-    client = connect(settings.redis_url, timeout=REDIS_TIMEOUT_SECONDS)
+    client = connect(settings, timeout=REDIS_TIMEOUT_SECONDS)
 
     app = Flask("shopspot.webapi")
     app.config["MAX_CONTENT_LENGTH"] = settings.webhook_max_bytes

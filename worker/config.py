@@ -12,6 +12,7 @@ from typing import Any
 
 from kombu.entity import Queue
 
+from shopspot.redisurl import names_sentinels
 from shopspot.settings import Settings
 from shopspot.topics import Kind
 from worker.routing import (
@@ -39,7 +40,7 @@ TASK_PUBLISH_RETRY_POLICY = {
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     visibility_timeout = settings.broker_visibility_timeout_seconds
-    transport_options = {
+    transport_options: dict[str, Any] = {
         "visibility_timeout": visibility_timeout,
         # kombu scans for orphaned messages every interval x throttle seconds (10 x 10 by
         # default); a throttle of 1 brings a killed worker's tasks back after about the
@@ -52,6 +53,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "health_check_interval": 25,
         "retry_on_timeout": True,
     }
+    if names_sentinels(settings.redis_url):
+        # kombu's sentinel:// transport asks the Sentinels for this master on every
+        # (re)connection, so the worker and the receiver follow a fail-over.
+        transport_options["master_name"] = settings.redis_sentinel_master
     return {
         "broker_url": settings.redis_url,
         "broker_transport_options": transport_options,

@@ -7,9 +7,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from shopspot.redisurl import parse_sentinel_url
 from shopspot.settings import Settings, SettingsError, load_settings
+from worker.config import celery_config
 
 REDIS = "redis://127.0.0.1:6390/0"
+SENTINELS = "sentinel://:pw-very-secret@10.0.0.1:26380/2;sentinel://10.0.0.2"
 
 
 def settings(**values: Any) -> Settings:
@@ -52,6 +55,51 @@ def test_a_malformed_setting_names_itself_without_its_value(
 def test_a_visibility_timeout_shorter_than_a_task_and_its_retry_is_refused() -> None:
     with pytest.raises(SettingsError, match="BROKER_VISIBILITY_TIMEOUT_SECONDS"):
         settings(redis_url=REDIS, broker_visibility_timeout_seconds=100)
+
+
+def test_redis_url_may_name_sentinels_and_the_master_they_know() -> None:
+    loaded = settings(redis_url=SENTINELS, redis_sentinel_master="shop-state")
+
+    found = parse_sentinel_url(loaded.redis_url)
+    assert found.sentinels == (("10.0.0.1", 26380), ("10.0.0.2", 26379))
+    assert (found.db, found.password) == (2, "pw-very-secret")
+    options = celery_config(loaded)["broker_transport_options"]
+    assert options["master_name"] == "shop-state"
+    assert settings(redis_url=SENTINELS).redis_sentinel_master == "mymaster"
+    assert "master_name" not in celery_config(settings(redis_url=REDIS))["broker_transport_options"]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sentinel://:pw-very-secret@h1:26379;redis://h2:6379", "sentinel://host:port"),
+        ("sentinel://:pw-very-secret@h1:26379;", "sentinel://host:port"),
+        ("sentinel://:pw-very-secret@h1:port", "invalid port"),
+        ("sentinel://:pw-very-secret@h1:26379/zero", "database must be a number"),
+        ("http://:pw-very-secret@h1:6379", "sentinel:// URL"),
+    ],
+)
+def test_a_malformed_redis_url_is_one_line_without_the_password(url: str, message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings(redis_url=url)
+
+    assert str(raised.value).startswith("REDIS_URL: ")
+    assert message in str(raised.value)
+    assert "very-secret" not in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(("master", "message"), [("", "required"), ("my master", "without spaces")])
+def test_a_missing_or_malformed_sentinel_master_is_one_line_naming_it(
+    master: str, message: str
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings(redis_url=SENTINELS, redis_sentinel_master=master)
+
+    assert str(raised.value).startswith("REDIS_SENTINEL_MASTER: ")
+    assert message in str(raised.value)
+    # Without Sentinels the master's name is never read.
+    assert settings(redis_url=REDIS, redis_sentinel_master=master).redis_url == REDIS
 
 
 def test_one_store_from_the_environment_with_rotating_secrets(
