@@ -182,13 +182,10 @@ class Memory:
 
     # products: HubSpot id per product key, and the variants each product had
     def product_ids(self, keys: Iterable[str]) -> dict[str, str]:
-        keys = list(dict.fromkeys(keys))
-        values = cast(list[bytes | None], self._redis.mget([f"{_P}product:{k}" for k in keys]))
-        return {k: v.decode() for k, v in zip(keys, values, strict=True) if v is not None}
+        return self._strings("product:", keys)
 
     def remember_products(self, ids: Mapping[str, str]) -> None:
-        if ids:
-            self._redis.mset({f"{_P}product:{k}": v for k, v in ids.items()})
+        self._set_strings("product:", ids)
 
     def forget_products(self, keys: Iterable[str]) -> None:
         names = [f"{_P}product:{k}" for k in keys]
@@ -229,15 +226,11 @@ class Memory:
             pipe.execute()
 
     def product_bodies(self, shop: str, product_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(dict.fromkeys(product_ids))
-        values = cast(
-            list[bytes | None], self._redis.mget([f"{_P}body:{shop}:{pid}" for pid in ids])
-        )
-        return {pid: v.decode() for pid, v in zip(ids, values, strict=True) if v is not None}
+        found = self._strings(f"body:{shop}:", map(str, product_ids))
+        return {int(pid): body for pid, body in found.items()}
 
     def remember_product_bodies(self, shop: str, bodies: Mapping[int, str]) -> None:
-        if bodies:
-            self._redis.mset({f"{_P}body:{shop}:{pid}": body for pid, body in bodies.items()})
+        self._set_strings(f"body:{shop}:", {str(pid): body for pid, body in bodies.items()})
 
     # deals, by deal key
     def deals(self, keys: Iterable[str]) -> dict[str, DealMemory]:
@@ -257,13 +250,10 @@ class Memory:
 
     # which deal an order id, or a checkout's cart token or id, belongs to (deletes carry no token)
     def deal_keys(self, aliases: Iterable[str]) -> dict[str, str]:
-        aliases = list(dict.fromkeys(aliases))
-        values = cast(list[bytes | None], self._redis.mget([f"{_P}alias:{a}" for a in aliases]))
-        return {a: v.decode() for a, v in zip(aliases, values, strict=True) if v is not None}
+        return self._strings("alias:", aliases)
 
     def remember_deal_keys(self, aliases: Mapping[str, str]) -> None:
-        if aliases:
-            self._redis.mset({f"{_P}alias:{a}": k for a, k in aliases.items()})
+        self._set_strings("alias:", aliases)
 
     # privacy erasure (W5); each returns how many keys it erased
     def forget_customer(
@@ -292,6 +282,18 @@ class Memory:
             if json.loads(raw)["shop"] == shop:
                 erased += int(self._redis.lrem(f"{_P}identity-events", 0, raw.decode()))
         return erased
+
+    def _strings(self, kind: str, names: Iterable[str]) -> dict[str, str]:
+        """The values kept under `kind` for these names (those with none left out)."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        values = cast(list[bytes | None], self._redis.mget([f"{_P}{kind}{n}" for n in wanted]))
+        return {n: v.decode() for n, v in zip(wanted, values, strict=True) if v is not None}
+
+    def _set_strings(self, kind: str, values: Mapping[str, str]) -> None:
+        if values:
+            self._redis.mset({f"{_P}{kind}{name}": value for name, value in values.items()})
 
     def _hmget_json(self, names: list[str]) -> list[dict[str, Any] | None]:
         if not names:
