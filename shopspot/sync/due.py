@@ -6,7 +6,7 @@ with every pending one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import cast
 
 import redis
@@ -29,9 +29,20 @@ class CheckoutsDue:
         if keys:
             self._redis.zrem(_KEY, *keys)
 
-    def due(self, now: float, limit: int) -> list[str]:
-        raws = cast(list[bytes], self._redis.zrangebyscore(_KEY, "-inf", now, start=0, num=limit))
-        return [raw.decode() for raw in raws]
+    def due(self, now: float, page: int) -> Iterator[list[str]]:
+        """Every checkout due at `now`, a page at a time. The due ones score lowest, so each
+        page costs the due ones before it, never the pending ones behind them."""
+        offset = 0
+        while True:
+            raws = cast(
+                list[bytes],
+                self._redis.zrangebyscore(_KEY, "-inf", now, start=offset, num=page),
+            )
+            if raws:
+                yield [raw.decode() for raw in raws]
+            if len(raws) < page:
+                return
+            offset += page
 
     def pending(self) -> int:
         return int(self._redis.zcard(_KEY))

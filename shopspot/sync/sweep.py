@@ -24,9 +24,9 @@ def queue_due_checkouts(
         return 0
     try:
         queued = 0
-        for deal in due.due(now, limit=PAGE):
-            if deals.offer(abandon_item(deal, now)) == "queued":
-                queued += 1
+        for page in due.due(now, PAGE):
+            answers = deals.offer_many([abandon_item(deal, now) for deal in page])
+            queued += answers.count("queued")
         due.swept(now)
         return queued
     finally:
