@@ -159,6 +159,8 @@ PROPERTIES: Mapping[ObjectType, tuple[PropertyDefinition, ...]] = MappingProxyTy
             _number("shopify_subtotal_price", "Shopify subtotal price"),
             _checkbox("shopify_taxes_included", "Shopify taxes included"),
             _text("shopify_token", "Shopify token"),
+            # When the sweep moved the deal to Checkout Abandoned (D8): report 8 of R1 counts by it.
+            _datetime("shopify_abandoned_at", "Shopify abandoned at"),
             _number("shopify_total_discounts", "Shopify total discounts"),
             _number("shopify_total_line_items_price", "Shopify total line items price"),
             _number("shopify_total_price", "Shopify total price"),

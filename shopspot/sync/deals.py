@@ -16,7 +16,7 @@ from shopspot.mapping.contacts import buyer_contact_properties
 from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
 from shopspot.mapping.line_items import line_item_properties
-from shopspot.mapping.values import key, ms, shop_domain
+from shopspot.mapping.values import key, ms, shop_domain, timestamp_ms
 from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.contacts import ContactWrite, write_contacts
 from shopspot.sync.context import SyncContext
@@ -154,9 +154,10 @@ def delete_checkouts(ctx: SyncContext, deal_keys: Sequence[str]) -> None:
     _archive_deals(ctx, deal_keys, only_checkouts=True)
 
 
-def abandon(ctx: SyncContext, deal_keys: Sequence[str]) -> list[str]:
-    """D8: deals still in Checkout Pending move to Checkout Abandoned; returns those moved."""
-    memos = ctx.memory.deals(deal_keys)
+def abandon(ctx: SyncContext, swept: Mapping[str, int]) -> list[str]:
+    """D8: deals still in Checkout Pending move to Checkout Abandoned, each recording when the
+    sweep moved it ({deal key: epoch ms}); returns those moved."""
+    memos = ctx.memory.deals(swept)
     pending = {
         dkey: memo
         for dkey, memo in memos.items()
@@ -165,14 +166,17 @@ def abandon(ctx: SyncContext, deal_keys: Sequence[str]) -> list[str]:
     props = stage_properties(
         Stage.CHECKOUT_ABANDONED, pipeline_id=ctx.pipeline.id, stage_ids=ctx.pipeline.stage_ids
     )
-    _, gone = crm.batch_update(
-        ctx.client, DEALS, {memo.id: props for memo in pending.values() if memo.id}
-    )
+    updates = {
+        memo.id: props | {"shopify_abandoned_at": timestamp_ms(swept[dkey])}
+        for dkey, memo in pending.items()
+        if memo.id
+    }
+    _, gone = crm.batch_update(ctx.client, DEALS, updates)
     moved = [dkey for dkey, memo in pending.items() if memo.id not in gone]
     for dkey in moved:
         pending[dkey].stage = Stage.CHECKOUT_ABANDONED.value
     ctx.memory.remember_deals({dkey: pending[dkey] for dkey in moved})
-    ctx.due.cancel(deal_keys)
+    ctx.due.cancel(swept)
     return moved
 
 

@@ -151,11 +151,11 @@ def apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
 
 def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
     by_shop: dict[str, list[tuple[Item, ShopifyModel]]] = defaultdict(list)
-    abandoned: list[str] = []
+    abandoned: dict[str, int] = {}
     for item in items:
         event = event_of(item)
         if event is None:
-            abandoned.append(item.group)
+            abandoned[item.group] = item.version  # when the sweep found it due
         else:
             by_shop[event.shop].append((item, model_of(item, event)))
     if abandoned:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 import pytest
 from click.testing import CliRunner
 
@@ -149,16 +152,24 @@ def test_d8_the_sweep_moves_old_pending_checkouts_to_abandoned(shopspot: Shopspo
     shopspot.send("checkouts/create", checkout(token=fresh, created_minute=10**7, minute=10**7))
 
     runner = CliRunner()
+    swept = time.time()
     first = runner.invoke(main, ["sweep"], env=shopspot.cli_env)
     second = runner.invoke(main, ["sweep"], env=shopspot.cli_env)
 
-    stages = {
-        d["shopify_token"]: shopspot.stage(d)
-        for d in shopspot.records("deals", "dealstage", "shopify_token")
+    deals = {
+        d["shopify_token"]: d
+        for d in shopspot.records("deals", "dealstage", "shopify_token", "shopify_abandoned_at")
     }
-    assert stages == {TOKEN: "Checkout Abandoned", fresh: "Checkout Pending"}
+    assert {token: shopspot.stage(deal) for token, deal in deals.items()} == {
+        TOKEN: "Checkout Abandoned",
+        fresh: "Checkout Pending",
+    }
     assert first.output.startswith("1 checkouts due"), first.output
     assert second.output.startswith("0 checkouts due"), second.output
+    # When the sweep abandoned it: what report 8 of R1 counts by.
+    abandoned_at = datetime.fromisoformat(deals[TOKEN]["shopify_abandoned_at"]).timestamp()
+    assert swept - 1 <= abandoned_at <= time.time() + 1
+    assert not deals[fresh].get("shopify_abandoned_at")
 
 
 def test_d8_an_abandoned_checkout_recovered_by_an_order_moves_on(shopspot: Shopspot) -> None:
@@ -169,7 +180,9 @@ def test_d8_an_abandoned_checkout_recovered_by_an_order_moves_on(shopspot: Shops
 
     shopspot.send("orders/create", order(checkout_token=TOKEN))
 
-    assert shopspot.stage(shopspot.one("deals", "dealstage")) == "Processed"
+    deal = shopspot.one("deals", "dealstage", "shopify_abandoned_at")
+    assert shopspot.stage(deal) == "Processed"
+    assert deal["shopify_abandoned_at"]  # a recovered cart still says when it was abandoned
 
 
 def test_d9_line_items_carry_the_product_name_and_description(shopspot: Shopspot) -> None:

@@ -83,6 +83,7 @@ SPEC_CUSTOM_PROPERTIES: dict[ObjectType, set[str]] = {
         "shopify_subtotal_price",
         "shopify_taxes_included",
         "shopify_token",
+        "shopify_abandoned_at",
         "shopify_total_discounts",
         "shopify_total_line_items_price",
         "shopify_total_price",
