@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -208,6 +209,58 @@ def status(as_json: bool) -> None:
 
     report = collect(Runtime(_settings()))
     click.echo(json.dumps(report, indent=2) if as_json else render(report))
+
+
+@main.command()
+@click.option("--shop", default=None, help="The store (needed when several are configured).")
+@click.option("--month", default=None, metavar="YYYY-MM", help="Default: this month (UTC).")
+@click.option("--goal", default=None, metavar="AMOUNT", help="The month's sales goal.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option("--html", "html_path", default=None, metavar="FILE", help="Write an HTML page.")
+@_clear_errors
+def report(
+    shop: str | None, month: str | None, goal: str | None, as_json: bool, html_path: str | None
+) -> None:
+    """The eight e-commerce reports of a store, from HubSpot's data (R1)."""
+    from shopspot.errors import PermanentError
+    from shopspot.reports import render
+    from shopspot.reports.build import build
+    from shopspot.reports.figures import Month
+    from shopspot.runtime import Runtime
+
+    settings = _settings()
+    stores = sorted(settings.stores)
+    if shop is None and len(stores) != 1:
+        raise click.UsageError(f"--shop is needed: one of {', '.join(stores) or 'no store'}")
+    chosen = shop or stores[0]
+    if chosen not in settings.stores:
+        raise click.BadParameter(f"not a configured store: {chosen}", param_hint="--shop")
+    try:
+        period = Month.parse(month) if month else None
+    except ValueError:
+        raise click.BadParameter("YYYY-MM, for example 2026-11", param_hint="--month") from None
+    target = _goal(goal)
+    try:
+        figures = build(Runtime(settings), chosen, period, target)
+    except PermanentError as exc:
+        click.echo(f"shopspot: {exc}", err=True)
+        sys.exit(1)
+    if html_path:
+        with open(html_path, "w", encoding="utf-8") as page:
+            page.write(render.html(figures))
+    click.echo(json.dumps(figures, indent=2) if as_json else render.text(figures), nl=as_json)
+
+
+def _goal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = Decimal(0)
+    if not amount.is_finite() or amount <= 0:
+        raise click.BadParameter("a positive amount, for example 25000", param_hint="--goal")
+    return amount
 
 
 @main.group()

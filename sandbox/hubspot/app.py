@@ -25,9 +25,10 @@ from . import (
 from .config import SandboxConfig
 from .errors import ApiError, correlation_id
 from .faults import FaultInjector
-from .objecttypes import find_type
+from .objecttypes import CONTACTS, find_type
 from .portal import Portal
 from .ratelimit import MESSAGES, SECONDLY, TEN_SECONDLY, RateLimiter, Verdict
+from .standard_properties import ANALYTICS_SOURCES
 from .stats import Stats
 from .web import ApiRequest, ApiResponse, Route
 
@@ -190,6 +191,8 @@ class SandboxApp:
             return self._configure(payload)
         if (method, path) == ("POST", "/_sandbox/reset"):
             return self._reset(payload)
+        if (method, path) == ("POST", "/_sandbox/analytics-source"):
+            return self._analytics_source(payload)
         return _plain_error(404, f"no sandbox endpoint {method} {path}")
 
     def _configure(self, changes: dict[str, Any]) -> ApiResponse:
@@ -199,6 +202,19 @@ class SandboxApp:
             return _plain_error(400, str(exc))
         self._apply_config(updated, reseed="seed" in changes)
         return ApiResponse(200, updated.public())
+
+    def _analytics_source(self, visit: dict[str, Any]) -> ApiResponse:
+        """What HubSpot's tracking records when a known contact first arrives from a source:
+        {"id": contact id, "source": one of the Original Source values}."""
+        source = visit.get("source")
+        if source not in ANALYTICS_SOURCES:
+            return _plain_error(400, f"source must be one of {', '.join(ANALYTICS_SOURCES)}")
+        with self.portal.lock:
+            record = self.portal.records.get(CONTACTS, str(visit.get("id")))
+            if record is None or record.archived:
+                return _plain_error(404, "no such contact")
+            record.properties["hs_analytics_source"] = str(source)
+        return ApiResponse(200, {"id": record.id, "source": source})
 
     def _reset(self, options: dict[str, Any]) -> ApiResponse:
         """Records and links always go; `keep_schema` keeps properties, groups and pipelines;

@@ -21,6 +21,20 @@ LIFECYCLE_STAGES = (
     "evangelist",
     "other",
 )
+# Original Source: HubSpot's tracking sets it from a contact's first visit; a contact an app
+# creates without one starts as OFFLINE.
+ANALYTICS_SOURCES = (
+    "ORGANIC_SEARCH",
+    "PAID_SEARCH",
+    "EMAIL_MARKETING",
+    "SOCIAL_MEDIA",
+    "REFERRALS",
+    "OTHER_CAMPAIGNS",
+    "DIRECT_TRAFFIC",
+    "OFFLINE",
+    "PAID_SOCIAL",
+    "AI_REFERRALS",
+)
 _LEAD_STATUSES = (
     "NEW",
     "OPEN",
@@ -84,6 +98,7 @@ def standard_groups() -> dict[str, list[PropertyGroup]]:
         CONTACTS.name: [
             PropertyGroup("contactinformation", "Contact information", 0),
             PropertyGroup("emailinformation", "Email information", 1),
+            PropertyGroup("analyticsinformation", "Web analytics history", 2),
         ],
         DEALS.name: [PropertyGroup("dealinformation", "Deal information", 0)],
         PRODUCTS.name: [PropertyGroup("productinformation", "Product information", 0)],
@@ -120,6 +135,14 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
                 "enumeration",
                 contact,
                 options=_options(*LIFECYCLE_STAGES),
+            ),
+            _prop(
+                "hs_analytics_source",
+                "Original Source",
+                "enumeration",
+                "analyticsinformation",
+                calculated=True,
+                options=_options(*ANALYTICS_SOURCES),
             ),
             _prop(
                 "hs_lead_status",

@@ -291,12 +291,15 @@ def _duplicate(portal: Portal, otype: ObjectType, name: str, value: str, holder:
 def _derive(portal: Portal, record: Record, changes: dict[str, str], created: bool) -> None:
     props = record.properties
     otype = record.otype
-    if otype is CONTACTS and "email" in changes:
-        email = props.get("email")
-        if email:
-            props["hs_email_domain"] = email.rsplit("@", 1)[1]
-        else:
-            props.pop("hs_email_domain", None)
+    if otype is CONTACTS:
+        if created:
+            props.setdefault("hs_analytics_source", "OFFLINE")
+        if "email" in changes:
+            email = props.get("email")
+            if email:
+                props["hs_email_domain"] = email.rsplit("@", 1)[1]
+            else:
+                props.pop("hs_email_domain", None)
     elif otype is DEALS and (created or _STAGE_INPUTS.intersection(changes)):
         stage = portal.pipelines.get(props["pipeline"]).stages[props["dealstage"]]
         props["hs_is_closed"] = "true" if stage.is_closed else "false"

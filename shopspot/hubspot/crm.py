@@ -107,6 +107,26 @@ def batch_read(
     return results
 
 
+def all_records(
+    client: HubSpotClient,
+    object_type: str,
+    properties: Sequence[str],
+    associations: Sequence[str] = (),
+) -> Iterator[dict[str, Any]]:
+    """Every record of a type, a page of 100 at a time, with these properties and the ids of
+    the records associated with it (`associations[type]["results"]`)."""
+    params = {"limit": str(BATCH_LIMIT), "properties": ",".join(properties)}
+    if associations:
+        params["associations"] = ",".join(associations)
+    while True:
+        page = client.request("GET", f"/crm/v3/objects/{object_type}", params=params)
+        yield from page.get("results", [])
+        after = ((page.get("paging") or {}).get("next") or {}).get("after")
+        if not after:
+            return
+        params = {**params, "after": str(after)}
+
+
 def batch_update(
     client: HubSpotClient, object_type: str, updates: Mapping[str, Mapping[str, str]]
 ) -> tuple[list[dict[str, Any]], set[str]]:

@@ -49,6 +49,11 @@ class HubSpotView:
     def configure(self, **settings: Any) -> None:
         self.control.post("/_sandbox/config", json=settings).raise_for_status()
 
+    def visited_from(self, contact_id: str, source: str) -> None:
+        """What HubSpot's tracking records when a contact first came from `source`."""
+        visit = {"id": contact_id, "source": source}
+        self.control.post("/_sandbox/analytics-source", json=visit).raise_for_status()
+
     def pipeline_stages(self) -> dict[str, str]:
         """Stage id → label of the Ecommerce Pipeline."""
         for pipeline in self.api.get("/crm/v3/pipelines/deals").json()["results"]:
