@@ -16,7 +16,7 @@ import click
 
 from shopspot import logs
 from shopspot.deadletters import DeadLetter, DeadLetterStore
-from shopspot.settings import Settings, SettingsError, load_settings
+from shopspot.settings import Settings, SettingsError, Store, load_settings
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -229,12 +229,7 @@ def report(
     from shopspot.runtime import Runtime
 
     settings = _settings()
-    stores = sorted(settings.stores)
-    if shop is None and len(stores) != 1:
-        raise click.UsageError(f"--shop is needed: one of {', '.join(stores) or 'no store'}")
-    chosen = shop or stores[0]
-    if chosen not in settings.stores:
-        raise click.BadParameter(f"not a configured store: {chosen}", param_hint="--shop")
+    chosen = _store(settings, shop).domain
     try:
         period = Month.parse(month) if month else None
     except ValueError:
@@ -249,6 +244,59 @@ def report(
         with open(html_path, "w", encoding="utf-8") as page:
             page.write(render.html(figures))
     click.echo(json.dumps(figures, indent=2) if as_json else render.text(figures), nl=as_json)
+
+
+def _store(settings: Settings, shop: str | None) -> Store:
+    """The store a command is about: `--shop`, or the only one configured."""
+    stores = settings.stores
+    if shop is None and len(stores) != 1:
+        names = ", ".join(sorted(stores)) or "no store"
+        raise click.UsageError(f"--shop is needed: one of {names}")
+    chosen = shop or next(iter(stores))
+    if chosen not in stores:
+        raise click.BadParameter(f"not a configured store: {chosen}", param_hint="--shop")
+    return stores[chosen]
+
+
+@main.command()
+@click.option("--shop", default=None, help="The store (needed when several are configured).")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 3660))
+@click.option("--repair", is_flag=True, help="Write again what differs, as Shopify has it.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@_clear_errors
+def verify(shop: str | None, days: int, repair: bool, as_json: bool) -> None:
+    """Does HubSpot match the store? Orders, customers and products, day by day."""
+    from shopspot.backfill.verify import verify_store
+    from shopspot.errors import PermanentError
+    from shopspot.runtime import Runtime
+
+    settings = _settings()
+    store = _store(settings, shop)
+    try:
+        result = verify_store(Runtime(settings), store, days, repair=repair)
+    except PermanentError as exc:
+        click.echo(f"shopspot: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+        return
+    click.echo(f"{store.domain} since {result.since:%Y-%m-%d}")
+    click.echo("day         orders  in HubSpot  revenue      in HubSpot   customers  in HubSpot")
+    for day in result.days:
+        if day.orders or day.customers:
+            click.echo(
+                f"{day.day}  {day.orders:>6}  {day.orders_in_hubspot:>10}  {day.revenue:>11}  "
+                f"{day.revenue_in_hubspot:>11}  {day.customers:>9}  {day.customers_in_hubspot:>10}"
+            )
+    click.echo(f"variants: {result.variants}, in HubSpot {result.variants_in_hubspot}")
+    for difference in result.differences:
+        click.echo(
+            f"  {difference.kind} {difference.id}: {difference.problem}"
+            + (f" (store {difference.shopify}, HubSpot {difference.hubspot})"
+               if difference.problem != "missing" else "")
+        )  # fmt: skip
+    repaired = f"; {result.repaired} written again" if repair else ""
+    click.echo(f"{len(result.differences)} differences{repaired}")
 
 
 def _goal(text: str | None) -> Decimal | None:

@@ -177,6 +177,13 @@ class PendingBuffer:
             answers = pipe.execute()
         return [a.decode() if isinstance(a, bytes) else str(a) for a in answers]
 
+    def redo(self, items: Sequence[Item]) -> list[str]:
+        """Offer items again though their versions were applied: HubSpot lost what they wrote
+        (someone changed or deleted it there), and Shopify still says the same."""
+        if items:
+            self._redis.hdel(self._applied, *{item.key for item in items})
+        return self.offer_many(items)
+
     def take(self, limit: int) -> list[Item]:
         now = time.time()
         raws = cast(

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import redis
 
 from shopspot.activity import ActivityLog
+from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import DeliveryLedger
 from shopspot.mapping.contacts import contact_email
@@ -36,6 +37,7 @@ class PrivacyOffice:
         client: redis.Redis,
         *,
         memory: Memory,
+        verify_log: VerifyLog,
         ledger: DeliveryLedger,
         activity: ActivityLog,
         dead_letters: DeadLetterStore,
@@ -43,6 +45,7 @@ class PrivacyOffice:
     ) -> None:
         self._redis = client
         self._memory = memory
+        self._verify_log = verify_log
         self._ledger = ledger
         self._activity = activity
         self._dead_letters = dead_letters
@@ -70,6 +73,7 @@ class PrivacyOffice:
         erased += self._activity.forget_shop(shop)
         erased += sum(b.forget_shop(shop) for b in self._buffers.values())
         erased += self._dead_letters.forget_shop(shop)
+        erased += self._verify_log.forget_shop(shop)
         log.info("shop redacted", extra={"fields": {"shop": shop, "erased": erased}})
         return erased
 

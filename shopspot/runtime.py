@@ -12,6 +12,7 @@ from functools import cached_property
 
 from shopspot import portal
 from shopspot.activity import ActivityLog
+from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import DeliveryLedger
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
@@ -49,6 +50,7 @@ class Runtime:
         self.activity = ActivityLog(self.redis)
         self.memory = Memory(self.redis)
         self.due = CheckoutsDue(self.redis)
+        self.verify_log = VerifyLog(self.redis)
         self.stalls = Stalls(self.redis)
         self.buffers = {
             name: PendingBuffer(self.redis, name, settings.pending_lease_seconds) for name in Buffer
@@ -112,6 +114,7 @@ class Runtime:
         return PrivacyOffice(
             self.redis,
             memory=self.memory,
+            verify_log=self.verify_log,
             ledger=DeliveryLedger.from_settings(self.redis, self.settings),
             activity=self.activity,
             dead_letters=self.dead_letters,

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     checkout_abandon_after_seconds: int = Field(86_400, gt=0)
     sweep_interval_seconds: float = Field(300.0, gt=0)
     reconcile_interval_seconds: float = Field(900.0, gt=0)
+    # Beat's `shopspot verify --repair` of the last VERIFY_DAYS days, daily by default.
+    verify_interval_seconds: float = Field(86_400.0, gt=0)
+    verify_days: int = Field(2, gt=0, le=3660)
     # Objects the import reads, writes and checkpoints at a time: what a resumed import
     # may write a second time (harmlessly: every write is keyed).
     import_chunk_size: int = Field(2000, gt=0)

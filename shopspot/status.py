@@ -64,6 +64,8 @@ def collect(rt: Runtime) -> dict[str, Any]:
         "checkouts_pending": rt.due.pending(),
         "next_checkout_due_at": rt.due.next_due(),
         "last_sweep_at": last,
+        # `shopspot verify`'s last result per shop: what differed, what was written again.
+        "verified": rt.verify_log.last(),
         "next_sweep_at": (last + interval) if last else None,
         "generated_at": time.time(),
     }
@@ -106,6 +108,11 @@ def render(status: dict[str, Any]) -> str:
         f"{_when(status['next_checkout_due_at'])}",
         f"sweep:           last {_when(status['last_sweep_at'])}, "
         f"next {_when(status['next_sweep_at'])}",
+    ]
+    lines += [
+        f"verified:        {shop} at {_when(last['at'])}: {last['differences']} differences, "
+        f"{last['repaired']} written again"
+        for shop, last in sorted(status["verified"].items())
     ]
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ TASK_MODULES = [
     "tasks.flush",
     "tasks.sweep",
     "tasks.reconcile",
+    "tasks.verify",
 ]
 
 app = Celery("shopspot", include=TASK_MODULES)

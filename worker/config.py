@@ -21,6 +21,7 @@ from worker.routing import (
     SWEEP_QUEUE,
     SWEEP_TASK,
     TICK_TASK,
+    VERIFY_TASK,
     queue_name,
     task_name,
 )
@@ -92,6 +93,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             SWEEP_TASK: {"queue": SWEEP_QUEUE},
             TICK_TASK: {"queue": SWEEP_QUEUE},
             RECONCILE_TASK: {"queue": SWEEP_QUEUE},
+            VERIFY_TASK: {"queue": SWEEP_QUEUE},
         },
         "beat_schedule": {
             # `expires`: ticks that piled up while no worker ran are dropped, not run at once.
@@ -104,6 +106,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "task": RECONCILE_TASK,
                 "schedule": settings.reconcile_interval_seconds,
                 "options": {"expires": settings.reconcile_interval_seconds},
+            },
+            "verification": {
+                "task": VERIFY_TASK,
+                "schedule": settings.verify_interval_seconds,
+                "options": {"expires": settings.verify_interval_seconds},
             },
             "flush-safety-tick": {
                 "task": TICK_TASK,

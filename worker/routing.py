@@ -9,6 +9,7 @@ SWEEP_TASK = "shopspot.sweep"
 FLUSH_TASK = "shopspot.flush"
 TICK_TASK = "shopspot.tick"
 RECONCILE_TASK = "shopspot.reconcile"
+VERIFY_TASK = "shopspot.verify"
 
 # Each buffer is flushed on the queue of the objects it mostly holds.
 FLUSH_QUEUES = {

@@ -114,6 +114,23 @@ class Progress:
     def waiting(self, shop: str, kind: str, operation: Operation) -> None: ...
 
 
+def read_event(shop: str, topic: str, root: Root, how: str) -> tuple[WebhookEvent, ShopifyModel]:
+    """An object Shopspot read from Shopify itself (`how`: "import" or "verify"), in the
+    envelope and model a webhook of `topic` would have brought."""
+    convert = next(kind.convert for kind in KINDS if kind.topic == topic)
+    payload = convert(root.node, root.children)
+    event = WebhookEvent(
+        shop=shop,
+        topic=topic,
+        event_id=f"{how}:{root.node['id']}",
+        # Not a webhook: its time says nothing about sync speed (see the flusher).
+        api_version="import",
+        received_at=time.time(),
+        payload=payload,
+    )
+    return event, parse_payload(topic, payload)
+
+
 def filter_for(since: datetime | None) -> str | None:
     return None if since is None else f"updated_at:>='{since.isoformat()}'"
 
@@ -223,16 +240,7 @@ class Importer:
         """Roots in chunks, converted and parsed: the CPU work, done ahead of the writes."""
         chunk = Chunk(kind.name)
         for root in roots:
-            payload = kind.convert(root.node, root.children)
-            event = WebhookEvent(
-                shop=self._store.domain,
-                topic=kind.topic,
-                event_id=f"import:{root.node['id']}",
-                api_version="import",
-                received_at=time.time(),
-                payload=payload,
-            )
-            chunk.parsed.append((event, parse_payload(kind.topic, payload)))
+            chunk.parsed.append(read_event(self._store.domain, kind.topic, root, "import"))
             chunk.next_line = root.next_line
             if len(chunk.parsed) >= self._rt.settings.import_chunk_size:
                 yield chunk

@@ -9,6 +9,7 @@ import fakeredis
 import pytest
 
 from shopspot.activity import ActivityLog
+from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import Claim, DeliveryLedger
 from shopspot.events import WebhookEvent
@@ -177,3 +178,12 @@ def test_dead_letters_of_a_shop_are_all_dropped(client: fakeredis.FakeRedis) -> 
 
     assert store.forget_shop(SHOP) == 2
     assert [found.id for found in store.list()] == [elsewhere]
+
+
+def test_the_last_verify_result_of_a_shop_is_forgotten() -> None:
+    log = VerifyLog(fakeredis.FakeRedis())
+    log.record(SHOP, {"differences": 2})
+    log.record(OTHER, {"differences": 0})
+
+    assert log.forget_shop(SHOP) == 1
+    assert log.last() == {OTHER: {"differences": 0}}
