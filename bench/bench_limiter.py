@@ -33,7 +33,7 @@ class _Unlimited(RateLimiter):
 def _timed(client: HubSpotClient) -> float:
     started = time.perf_counter()
     for _ in range(CALLS_PER_ROUND):
-        client.request("GET", "/crm/v3/objects/contacts", params={"limit": "1"})
+        client.request("GET", client.paths.objects("contacts"), params={"limit": "1"})
     return time.perf_counter() - started
 
 

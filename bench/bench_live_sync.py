@@ -22,6 +22,7 @@ import httpx
 
 from bench.bench_hubspot_sandbox import TOKEN
 from bench.servers import hubspot_sandbox
+from shopspot.hubspot.paths import Paths
 from shopspot.localredis import LocalRedis
 from tests.support.deliveries import delivery
 from tests.support.env import service_env
@@ -42,7 +43,8 @@ def _calls(stats: dict[str, Any]) -> int:
     return sum(
         count
         for endpoint, count in stats["by_endpoint"].items()
-        if ("/crm/v3/objects/" in endpoint or "/crm/v4/" in endpoint)
+        # Record and association writes, in the numbered and the date-based paths alike.
+        if ("/objects/" in endpoint or "/associations/" in endpoint)
         and not endpoint.endswith("/search")  # the benchmark's own polling
     )
 
@@ -50,7 +52,7 @@ def _calls(stats: dict[str, Any]) -> int:
 def _deals(api: httpx.Client) -> int:
     body = {"filterGroups": [{"filters": [{"propertyName": "ecomm_synced", "operator": "EQ",
                                            "value": "true"}]}], "limit": 1}  # fmt: skip
-    answer = api.post("/crm/v3/objects/deals/search", json=body)
+    answer = api.post(Paths().search("deals"), json=body)
     return int(answer.json().get("total", 0)) if answer.status_code == 200 else -1
 
 

@@ -31,6 +31,7 @@ import redis
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
+from shopspot.hubspot.paths import Paths
 from shopspot.localredis import LocalRedis, free_port
 from shopspot.pending import PendingBuffer
 from shopspot.sync import latency
@@ -245,7 +246,7 @@ def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -
 
 def _deal_stages(hubspot: httpx.Client) -> dict[str, int]:
     headers = {"Authorization": f"Bearer {HUBSPOT_TOKEN}"}
-    pipelines = hubspot.get("/crm/v3/pipelines/deals", headers=headers).json()["results"]
+    pipelines = hubspot.get(Paths().pipelines("deals"), headers=headers).json()["results"]
     labels = {s["id"]: s["label"] for p in pipelines for s in p["stages"]}
     counts: dict[str, int] = {}
     for deal in _all(hubspot, headers):
@@ -260,7 +261,7 @@ def _all(hubspot: httpx.Client, headers: dict[str, str]) -> Iterator[dict[str, A
         params = {"limit": "100", "properties": "dealstage"}
         if after:
             params["after"] = after
-        page = hubspot.get("/crm/v3/objects/deals", params=params, headers=headers).json()
+        page = hubspot.get(Paths().objects("deals"), params=params, headers=headers).json()
         yield from page["results"]
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         if not after:

@@ -46,13 +46,13 @@ def set_up_hubspot(client: HubSpotClient, report: SetupReport) -> PortalSetup:
         portal_id=portal_id(client),
         pipeline=pipeline,
         with_hs_images="hs_images" in property_names(client, "products"),
-        currencies=frozenset(
-            option["value"]
-            for option in client.request("GET", "/crm/v3/properties/deals/deal_currency_code")[
-                "options"
-            ]
-        ),
+        currencies=_currencies(client),
     )
+
+
+def _currencies(client: HubSpotClient) -> frozenset[str]:
+    answer = client.request("GET", client.paths.property_named("deals", "deal_currency_code"))
+    return frozenset(option["value"] for option in answer["options"])
 
 
 def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:

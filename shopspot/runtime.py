@@ -16,6 +16,7 @@ from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
 from shopspot.deliveries import DeliveryLedger
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
+from shopspot.hubspot.paths import Paths
 from shopspot.hubspot.schema import SetupReport
 from shopspot.mapping.contacts import SyncOrigin
 from shopspot.pending import PendingBuffer
@@ -80,6 +81,7 @@ class Runtime:
                 daily_limit=self.settings.hubspot_daily_limit,
                 headroom=self.settings.hubspot_rate_headroom,
             ),
+            paths=Paths(self.settings.hubspot_api_version),
         )
 
     def hubspot_calls_today(self) -> int:

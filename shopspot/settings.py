@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shopspot.hubspot.paths import DEFAULT_VERSION as DEFAULT_HUBSPOT_VERSION
+from shopspot.hubspot.paths import check_version
 from shopspot.redisurl import names_sentinels, parse_sentinel_url
 
 DEFAULT_API_VERSION = "2026-04"
@@ -87,6 +89,8 @@ class Settings(BaseSettings):
 
     hubspot_access_token: SecretStr | None = None
     hubspot_base_url: str = "https://api.hubapi.com"
+    # HubSpot's date-based API version (SPEC H1), or v3 for its numbered legacy paths.
+    hubspot_api_version: str = DEFAULT_HUBSPOT_VERSION
     hubspot_rate_limit_per_10s: int = Field(100, gt=0)
     hubspot_rate_window_seconds: float = Field(10.0, gt=0)
     hubspot_daily_limit: int = Field(250_000, gt=0)
@@ -158,6 +162,11 @@ class Settings(BaseSettings):
         if not value.isprintable() or " " in value:
             raise ValueError("must be the master's name as the Sentinels know it, without spaces")
         return value
+
+    @field_validator("hubspot_api_version")
+    @classmethod
+    def _hubspot_api_version(cls, value: str) -> str:
+        return check_version(value)
 
     @field_validator("hubspot_base_url", "shopify_admin_base_url", "public_url")
     @classmethod

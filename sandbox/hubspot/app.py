@@ -1,5 +1,6 @@
-"""The WSGI application: auth, rate limits and faults in front of the CRM routes, plus the
-sandbox's own `/_sandbox/` endpoints (no auth, no limits, not HubSpot's)."""
+"""The WSGI application: auth, rate limits and faults in front of the CRM routes (under
+HubSpot's numbered and date-based paths alike), plus the sandbox's own `/_sandbox/`
+endpoints (no auth, no limits, not HubSpot's)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .portal import Portal
 from .ratelimit import MESSAGES, SECONDLY, TEN_SECONDLY, RateLimiter, Verdict
 from .standard_properties import ANALYTICS_SOURCES
 from .stats import Stats
+from .versions import VERSION_PARAM, VersionConverter
 from .web import ApiRequest, ApiResponse, Route
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,13 @@ class SandboxApp:
             Rule(route.rule, methods=list(route.methods), endpoint=index)
             for index, route in enumerate(ROUTES)
         ]
-        self._urls = Map(rules, strict_slashes=False, merge_slashes=False).bind("sandbox")
+        urls = Map(
+            rules,
+            strict_slashes=False,
+            merge_slashes=False,
+            converters={"version": VersionConverter},
+        )
+        self._urls = urls.bind("sandbox")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -125,7 +133,7 @@ class SandboxApp:
             response = matched
         else:
             route = matched[0]
-            response = self._serve(environ, route, params, method, body)
+            response = self._serve(environ, route, params, method, path, body)
             if route.writes and response.status < 300 and self.faults.after_write(config):
                 self.stats.injected("after_write_502")
                 response = _server_error(502)
@@ -139,13 +147,15 @@ class SandboxApp:
         route: Route,
         params: dict[str, str],
         method: str,
+        path: str,
         body: bytes,
     ) -> ApiResponse:
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
         request = ApiRequest(
             args=parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True),
             body=body,
-            base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}/",
+            url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}",
+            version=params.get("version"),
         )
         try:
             with self.portal.lock:
@@ -193,6 +203,8 @@ class SandboxApp:
             return self._reset(payload)
         if (method, path) == ("POST", "/_sandbox/analytics-source"):
             return self._analytics_source(payload)
+        if path == "/_sandbox/rules" and method in ("GET", "POST", "DELETE"):
+            return self._rules(method, payload)
         return _plain_error(404, f"no sandbox endpoint {method} {path}")
 
     def _configure(self, changes: dict[str, Any]) -> ApiResponse:
@@ -232,6 +244,19 @@ class SandboxApp:
         self.limiter.reset()
         self.stats.reset()
         return ApiResponse(200, {"reset": True, "config": self.config.public()})
+
+    def _rules(self, method: str, payload: dict[str, Any]) -> ApiResponse:
+        """The portal's validation rules: listed (GET), one added (POST), all removed (DELETE)."""
+        with self.portal.lock:
+            rules = self.portal.rules
+            if method == "POST":
+                try:
+                    rules.add(payload)
+                except ValueError as exc:
+                    return _plain_error(400, str(exc))
+            elif method == "DELETE":
+                rules.clear()
+            return ApiResponse(200, {"results": rules.to_json()})
 
     def _apply_config(self, config: SandboxConfig, reseed: bool) -> None:
         self.config = config
@@ -278,7 +303,7 @@ def _authorized(header: str, token: str) -> bool:
 def _label(method: str, route: Route | None, params: dict[str, str]) -> str:
     if route is None:
         return f"{method} (no such endpoint)"
-    rule = route.rule
+    rule = route.rule.replace(VERSION_PARAM, params.get("version", ""))
     for key in _TYPE_PARAMS:
         if key in params:
             otype = find_type(params[key])

@@ -1,4 +1,4 @@
-"""The v3 batch endpoints: create, read, update, upsert and archive up to 100 records.
+"""The objects API's batch endpoints: create, read, update, upsert and archive up to 100 records.
 
 HubSpot answers 207 with per-input errors only when every input carries its own
 `objectWriteTraceId`; otherwise the first bad input fails the whole batch and nothing is
@@ -18,25 +18,26 @@ from .objecttypes import CONTACTS, ObjectType
 from .portal import Portal
 from .records import Record, unique_key
 from .render import record_json, requested_names
+from .rules import Rules
 
 BATCH_LIMIT = 100
 Result = tuple[int, dict[str, Any]]
 
 
-def batch_create(portal: Portal, otype: ObjectType, body: Any) -> Result:
+def batch_create(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> Result:
     started = now_ms()
     inputs = batchio.read_inputs(body, BATCH_LIMIT)
     traces = _trace_ids(inputs)
     if traces is None:
         claims = writes.Claims()
-        planned = [_plan_create(portal, otype, item, claims) for item in inputs]
+        planned = [_plan_create(portal, otype, item, rules, claims) for item in inputs]
         now = now_ms()
         results = [_apply_create(portal, otype, plan, now, None) for plan in planned]
         return batchio.response(portal, results, [], started, 201)
     results, errors = [], []
     for item, trace in zip(inputs, traces, strict=True):
         try:
-            plan = _plan_create(portal, otype, item, None)
+            plan = _plan_create(portal, otype, item, rules, None)
             results.append(_apply_create(portal, otype, plan, now_ms(), trace))
         except ApiError as exc:
             errors.append(exc.as_batch_error({"objectWriteTraceId": [trace]}))
@@ -78,7 +79,7 @@ def batch_read(portal: Portal, otype: ObjectType, body: Any, args: dict[str, lis
     return batchio.response(portal, list(results.values()), errors, started, 200)
 
 
-def batch_update(portal: Portal, otype: ObjectType, body: Any) -> Result:
+def batch_update(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> Result:
     started = now_ms()
     inputs = batchio.read_inputs(body, BATCH_LIMIT)
     idents = [batchio.input_id(item) for item in inputs]
@@ -97,7 +98,7 @@ def batch_update(portal: Portal, otype: ObjectType, body: Any) -> Result:
         if unknown:
             raise _not_found(otype, unknown)
         planned = [
-            (record, writes.plan(portal, otype, item.get("properties"), record, claims))
+            (record, writes.plan(portal, otype, item.get("properties"), record, rules, claims))
             for item, record in zip(inputs, targets, strict=True)
         ]
         now = now_ms()
@@ -111,14 +112,14 @@ def batch_update(portal: Portal, otype: ObjectType, body: Any) -> Result:
             record = _update_target(portal, otype, item, ident)
             if record is None:
                 raise _not_found(otype, [ident])
-            changes = writes.plan(portal, otype, item.get("properties"), record)
+            changes = writes.plan(portal, otype, item.get("properties"), record, rules)
             results.append(_apply_update(portal, otype, record, changes, now_ms(), trace))
         except ApiError as exc:
             errors.append(exc.as_batch_error({"objectWriteTraceId": [trace]}))
     return batchio.response(portal, results, errors, started, 200)
 
 
-def batch_upsert(portal: Portal, otype: ObjectType, body: Any) -> Result:
+def batch_upsert(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> Result:
     started = now_ms()
     inputs = batchio.read_inputs(body, BATCH_LIMIT)
     id_property = _upsert_id_property(portal, otype, inputs)
@@ -130,7 +131,7 @@ def batch_upsert(portal: Portal, otype: ObjectType, body: Any) -> Result:
     if traces is None:
         claims = writes.Claims()
         planned = [
-            _plan_upsert(portal, otype, item, ident, id_property, claims)
+            _plan_upsert(portal, otype, item, ident, id_property, rules, claims)
             for item, ident in zip(inputs, idents, strict=True)
         ]
         now = now_ms()
@@ -139,7 +140,7 @@ def batch_upsert(portal: Portal, otype: ObjectType, body: Any) -> Result:
     results, errors = [], []
     for item, ident, trace in zip(inputs, idents, traces, strict=True):
         try:
-            plan = _plan_upsert(portal, otype, item, ident, id_property, None)
+            plan = _plan_upsert(portal, otype, item, ident, id_property, rules, None)
             results.append(_apply_upsert(portal, otype, plan, now_ms(), trace))
         except ApiError as exc:
             errors.append(exc.as_batch_error({"objectWriteTraceId": [trace]}))
@@ -160,12 +161,16 @@ _UpsertPlan = tuple[Record | None, dict[str, str]]
 
 
 def _plan_create(
-    portal: Portal, otype: ObjectType, item: dict[str, Any], claims: writes.Claims | None
+    portal: Portal,
+    otype: ObjectType,
+    item: dict[str, Any],
+    rules: Rules,
+    claims: writes.Claims | None,
 ) -> _CreatePlan:
     if "properties" not in item:
         raise bad_request("Each batch input needs properties")
     links = linking.parse_inline(portal, otype, item.get("associations"))
-    return writes.plan(portal, otype, item["properties"], None, claims), links
+    return writes.plan(portal, otype, item["properties"], None, rules, claims), links
 
 
 def _apply_create(
@@ -222,6 +227,7 @@ def _plan_upsert(
     item: dict[str, Any],
     ident: str,
     id_property: str,
+    rules: Rules,
     claims: writes.Claims | None,
 ) -> _UpsertPlan:
     raw = item.get("properties")
@@ -237,7 +243,7 @@ def _plan_upsert(
     existing = find(portal, otype, ident, id_property)
     if existing is None:
         raw = {**raw, id_property: ident}
-    return existing, writes.plan(portal, otype, raw, existing, claims)
+    return existing, writes.plan(portal, otype, raw, existing, rules, claims)
 
 
 def _apply_upsert(

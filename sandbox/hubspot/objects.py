@@ -1,4 +1,4 @@
-"""Single-record operations and listing for the v3 objects API."""
+"""Single-record operations and listing for the objects API."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .objecttypes import CONTACTS, ObjectType, resolve_type
 from .portal import Portal
 from .records import Record
 from .render import associations_json, record_json, requested_names
+from .rules import Rules
 
 LIST_LIMIT_MAX = 100
 LIST_LIMIT_DEFAULT = 10
@@ -86,12 +87,12 @@ def show(
     return body
 
 
-def create(portal: Portal, otype: ObjectType, body: Any) -> dict[str, Any]:
+def create(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> dict[str, Any]:
     data = body_object(body)
     if "properties" not in data:
         raise bad_request("properties is required")
     links = linking.parse_inline(portal, otype, data.get("associations"))
-    changes = writes.plan(portal, otype, data["properties"], None)
+    changes = writes.plan(portal, otype, data["properties"], None, rules)
     record = writes.apply(portal, otype, changes, None, now_ms())
     linking.apply_inline(portal, record.id, links)
     return record_json(record, writes.written_names(record, changes))
@@ -109,7 +110,12 @@ def read(
 
 
 def update(
-    portal: Portal, otype: ObjectType, ident: str, args: dict[str, list[str]], body: Any
+    portal: Portal,
+    otype: ObjectType,
+    ident: str,
+    args: dict[str, list[str]],
+    body: Any,
+    rules: Rules,
 ) -> dict[str, Any]:
     data = body_object(body)
     if "properties" not in data:
@@ -117,7 +123,7 @@ def update(
     record = find(portal, otype, ident, last_param(args, "idProperty"))
     if record is None:
         raise not_found()
-    changes = writes.plan(portal, otype, data["properties"], record)
+    changes = writes.plan(portal, otype, data["properties"], record, rules)
     writes.apply(portal, otype, changes, record, now_ms())
     return record_json(record, writes.written_names(record, changes))
 
@@ -133,7 +139,7 @@ def archive(portal: Portal, otype: ObjectType, ident: str) -> None:
 
 
 def list_page(
-    portal: Portal, otype: ObjectType, args: dict[str, list[str]], base_url: str
+    portal: Portal, otype: ObjectType, args: dict[str, list[str]], url: str
 ) -> dict[str, Any]:
     limit = _limit(args)
     archived = flag_param(args, "archived")
@@ -156,7 +162,7 @@ def list_page(
         body["paging"] = {
             "next": {
                 "after": next_cursor,
-                "link": f"{base_url}crm/v3/objects/{otype.name}?after={next_cursor}",
+                "link": f"{url}?after={next_cursor}",
             }
         }
     return body

@@ -13,6 +13,7 @@ from .objecttypes import ALL_TYPES, DEALS
 from .pipelines import PipelineStore
 from .properties import PropertyRegistry
 from .records import RecordStore
+from .rules import ValidationRules
 from .standard_properties import standard_groups, standard_properties
 
 T = TypeVar("T")
@@ -30,17 +31,19 @@ class Portal:
         self.pipelines = PipelineStore()
         self.records = RecordStore()
         self.associations = AssociationStore()
+        self.rules = ValidationRules()
         self.counters: Counter[str] = Counter()
 
     def reset(self, keep_schema: bool) -> None:
         """Forget all records and links; without `keep_schema` also custom properties,
-        groups and pipelines, as if the portal were new."""
+        groups, pipelines and validation rules, as if the portal were new."""
         self.records = RecordStore()
         self.associations = AssociationStore()
         self.counters = Counter()
         if not keep_schema:
             self.properties = self._fresh_properties()
             self.pipelines = PipelineStore()
+            self.rules = ValidationRules()
 
     def reseed(self, seed: int | None) -> None:
         self._rng = random.Random(seed)

@@ -1,4 +1,5 @@
-"""`GET /account-info/v3/details`: the portal id the tracking script URL needs."""
+"""`GET /account-info/v3/details` (`/account-info/<version>/details`): the portal id the
+tracking script URL needs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .portal import Portal
+from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, ok
 
 
@@ -30,4 +32,6 @@ def _details(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResp
     )
 
 
-ROUTES = (Route("/account-info/v3/details", ("GET",), _details),)
+ROUTES = Api("/account-info/v3", "/account-info/<version>").routes(
+    (Route("/details", ("GET",), _details),)
+)

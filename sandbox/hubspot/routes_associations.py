@@ -1,4 +1,5 @@
-"""Routes of the v4 associations API."""
+"""Routes of the associations API (v4 in the numbered paths): one record's links, and links
+between pairs of records in batches."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from . import linking
 from .errors import bad_request
 from .objects import last_param
 from .portal import Portal
+from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, created, no_content, object_type, ok
 
-_RECORD = "/crm/v4/objects/<from_type>/<from_id>/associations"
-_PAIR = "/crm/v4/associations/<from_type>/<to_type>"
+_RECORD = "/<from_type>/<from_id>/associations"
+_PAIR = "/<from_type>/<to_type>"
 
 
 def _put_default(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -68,14 +70,19 @@ def _labels(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiRespo
     return ok(linking.labels(from_type, to_type))
 
 
-ROUTES = (
-    Route(f"{_RECORD}/default/<to_type>/<to_id>", ("PUT",), _put_default, writes=True),
-    Route(f"{_RECORD}/<to_type>/<to_id>", ("PUT",), _put_labelled, writes=True),
-    Route(f"{_RECORD}/<to_type>/<to_id>", ("DELETE",), _delete, writes=True),
-    Route(f"{_RECORD}/<to_type>", ("GET",), _list),
-    Route(f"{_PAIR}/batch/associate/default", ("POST",), _batch_default, writes=True),
-    Route(f"{_PAIR}/batch/create", ("POST",), _batch_create, writes=True),
-    Route(f"{_PAIR}/batch/read", ("POST",), _batch_read),
-    Route(f"{_PAIR}/batch/archive", ("POST",), _batch_archive, writes=True),
-    Route(f"{_PAIR}/labels", ("GET",), _labels),
+ROUTES = Api("/crm/v4/objects", "/crm/objects/<version>").routes(
+    (
+        Route(f"{_RECORD}/default/<to_type>/<to_id>", ("PUT",), _put_default, writes=True),
+        Route(f"{_RECORD}/<to_type>/<to_id>", ("PUT",), _put_labelled, writes=True),
+        Route(f"{_RECORD}/<to_type>/<to_id>", ("DELETE",), _delete, writes=True),
+        Route(f"{_RECORD}/<to_type>", ("GET",), _list),
+    )
+) + Api("/crm/v4/associations", "/crm/associations/<version>").routes(
+    (
+        Route(f"{_PAIR}/batch/associate/default", ("POST",), _batch_default, writes=True),
+        Route(f"{_PAIR}/batch/create", ("POST",), _batch_create, writes=True),
+        Route(f"{_PAIR}/batch/read", ("POST",), _batch_read),
+        Route(f"{_PAIR}/batch/archive", ("POST",), _batch_archive, writes=True),
+        Route(f"{_PAIR}/labels", ("GET",), _labels),
+    )
 )

@@ -1,20 +1,22 @@
-"""Routes of the v3 objects API: CRUD, list, batch and search."""
+"""Routes of the objects API: CRUD, list, batch and search."""
 
 from __future__ import annotations
 
 from . import batch, objects, search
 from .portal import Portal
+from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, created, no_content, object_type, ok
 
-_BASE = "/crm/v3/objects/<object_type>"
+_BASE = "/<object_type>"
 
 
 def _list(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    return ok(objects.list_page(portal, object_type(params), req.args, req.base_url))
+    return ok(objects.list_page(portal, object_type(params), req.args, req.url))
 
 
 def _create(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    return created(objects.create(portal, object_type(params), req.json()))
+    rules = portal.rules.enforced(req.version)
+    return created(objects.create(portal, object_type(params), req.json(), rules))
 
 
 def _read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -23,7 +25,8 @@ def _read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiRespons
 
 def _update(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
     otype = object_type(params)
-    return ok(objects.update(portal, otype, params["object_id"], req.args, req.json()))
+    rules = portal.rules.enforced(req.version)
+    return ok(objects.update(portal, otype, params["object_id"], req.args, req.json(), rules))
 
 
 def _archive(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -36,7 +39,8 @@ def _search(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiRespo
 
 
 def _batch_create(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    return ApiResponse(*batch.batch_create(portal, object_type(params), req.json()))
+    rules = portal.rules.enforced(req.version)
+    return ApiResponse(*batch.batch_create(portal, object_type(params), req.json(), rules))
 
 
 def _batch_read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -44,11 +48,13 @@ def _batch_read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiR
 
 
 def _batch_update(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    return ApiResponse(*batch.batch_update(portal, object_type(params), req.json()))
+    rules = portal.rules.enforced(req.version)
+    return ApiResponse(*batch.batch_update(portal, object_type(params), req.json(), rules))
 
 
 def _batch_upsert(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    return ApiResponse(*batch.batch_upsert(portal, object_type(params), req.json()))
+    rules = portal.rules.enforced(req.version)
+    return ApiResponse(*batch.batch_upsert(portal, object_type(params), req.json(), rules))
 
 
 def _batch_archive(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -56,16 +62,18 @@ def _batch_archive(portal: Portal, req: ApiRequest, params: dict[str, str]) -> A
     return no_content()
 
 
-ROUTES = (
-    Route(_BASE, ("GET",), _list),
-    Route(_BASE, ("POST",), _create, writes=True),
-    Route(f"{_BASE}/search", ("POST",), _search, search=True),
-    Route(f"{_BASE}/batch/create", ("POST",), _batch_create, writes=True),
-    Route(f"{_BASE}/batch/read", ("POST",), _batch_read),
-    Route(f"{_BASE}/batch/update", ("POST",), _batch_update, writes=True),
-    Route(f"{_BASE}/batch/upsert", ("POST",), _batch_upsert, writes=True),
-    Route(f"{_BASE}/batch/archive", ("POST",), _batch_archive, writes=True),
-    Route(f"{_BASE}/<object_id>", ("GET",), _read),
-    Route(f"{_BASE}/<object_id>", ("PATCH",), _update, writes=True),
-    Route(f"{_BASE}/<object_id>", ("DELETE",), _archive, writes=True),
+ROUTES = Api("/crm/v3/objects", "/crm/objects/<version>").routes(
+    (
+        Route(_BASE, ("GET",), _list),
+        Route(_BASE, ("POST",), _create, writes=True),
+        Route(f"{_BASE}/search", ("POST",), _search, search=True),
+        Route(f"{_BASE}/batch/create", ("POST",), _batch_create, writes=True),
+        Route(f"{_BASE}/batch/read", ("POST",), _batch_read),
+        Route(f"{_BASE}/batch/update", ("POST",), _batch_update, writes=True),
+        Route(f"{_BASE}/batch/upsert", ("POST",), _batch_upsert, writes=True),
+        Route(f"{_BASE}/batch/archive", ("POST",), _batch_archive, writes=True),
+        Route(f"{_BASE}/<object_id>", ("GET",), _read),
+        Route(f"{_BASE}/<object_id>", ("PATCH",), _update, writes=True),
+        Route(f"{_BASE}/<object_id>", ("DELETE",), _archive, writes=True),
+    )
 )

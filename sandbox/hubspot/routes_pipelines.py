@@ -1,4 +1,4 @@
-"""Routes of the v3 pipelines API, for deal pipelines and their stages."""
+"""Routes of the pipelines API, for deal pipelines and their stages."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from .errors import bad_request
 from .objects import flag_param
 from .objecttypes import DEALS
 from .portal import Portal
+from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, created, no_content, object_type, ok
 
-_BASE = "/crm/v3/pipelines/<object_type>"
+_BASE = "/<object_type>"
 _ONE = f"{_BASE}/<pipeline_id>"
 _STAGE = f"{_ONE}/stages/<stage_id>"
 
@@ -87,17 +88,19 @@ def _delete_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> Ap
     return no_content()
 
 
-ROUTES = (
-    Route(_BASE, ("GET",), _list),
-    Route(_BASE, ("POST",), _create, writes=True),
-    Route(_ONE, ("GET",), _read),
-    Route(_ONE, ("PUT",), _replace, writes=True),
-    Route(_ONE, ("PATCH",), _update, writes=True),
-    Route(_ONE, ("DELETE",), _delete, writes=True),
-    Route(f"{_ONE}/stages", ("GET",), _stages),
-    Route(f"{_ONE}/stages", ("POST",), _create_stage, writes=True),
-    Route(_STAGE, ("GET",), _read_stage),
-    Route(_STAGE, ("PUT",), _replace_stage, writes=True),
-    Route(_STAGE, ("PATCH",), _update_stage, writes=True),
-    Route(_STAGE, ("DELETE",), _delete_stage, writes=True),
+ROUTES = Api("/crm/v3/pipelines", "/crm/pipelines/<version>").routes(
+    (
+        Route(_BASE, ("GET",), _list),
+        Route(_BASE, ("POST",), _create, writes=True),
+        Route(_ONE, ("GET",), _read),
+        Route(_ONE, ("PUT",), _replace, writes=True),
+        Route(_ONE, ("PATCH",), _update, writes=True),
+        Route(_ONE, ("DELETE",), _delete, writes=True),
+        Route(f"{_ONE}/stages", ("GET",), _stages),
+        Route(f"{_ONE}/stages", ("POST",), _create_stage, writes=True),
+        Route(_STAGE, ("GET",), _read_stage),
+        Route(_STAGE, ("PUT",), _replace_stage, writes=True),
+        Route(_STAGE, ("PATCH",), _update_stage, writes=True),
+        Route(_STAGE, ("DELETE",), _delete_stage, writes=True),
+    )
 )

@@ -1,12 +1,13 @@
-"""Routes of the v3 properties API: properties and property groups."""
+"""Routes of the properties API: properties and property groups."""
 
 from __future__ import annotations
 
 from .objects import flag_param
 from .portal import Portal
+from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, created, no_content, object_type, ok
 
-_BASE = "/crm/v3/properties/<object_type>"
+_BASE = "/<object_type>"
 
 
 def _list(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
@@ -45,13 +46,15 @@ def _read_group(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiR
     return ok(portal.properties.group(object_type(params), params["name"]).to_json())
 
 
-ROUTES = (
-    Route(_BASE, ("GET",), _list),
-    Route(_BASE, ("POST",), _create, writes=True),
-    Route(f"{_BASE}/groups", ("GET",), _groups),
-    Route(f"{_BASE}/groups", ("POST",), _create_group, writes=True),
-    Route(f"{_BASE}/groups/<name>", ("GET",), _read_group),
-    Route(f"{_BASE}/<name>", ("GET",), _read),
-    Route(f"{_BASE}/<name>", ("PATCH",), _update, writes=True),
-    Route(f"{_BASE}/<name>", ("DELETE",), _archive, writes=True),
+ROUTES = Api("/crm/v3/properties", "/crm/properties/<version>").routes(
+    (
+        Route(_BASE, ("GET",), _list),
+        Route(_BASE, ("POST",), _create, writes=True),
+        Route(f"{_BASE}/groups", ("GET",), _groups),
+        Route(f"{_BASE}/groups", ("POST",), _create_group, writes=True),
+        Route(f"{_BASE}/groups/<name>", ("GET",), _read_group),
+        Route(f"{_BASE}/<name>", ("GET",), _read),
+        Route(f"{_BASE}/<name>", ("PATCH",), _update, writes=True),
+        Route(f"{_BASE}/<name>", ("DELETE",), _archive, writes=True),
+    )
 )

@@ -1,4 +1,5 @@
-"""`POST /crm/v3/objects/{type}/search`: HubSpot's filter language, limits and paging."""
+"""The objects API's search (`POST .../objects/{type}/search`): HubSpot's filter language, limits
+and paging."""
 
 from __future__ import annotations
 

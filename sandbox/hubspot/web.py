@@ -16,7 +16,10 @@ from .portal import Portal
 class ApiRequest:
     args: dict[str, list[str]]
     body: bytes
-    base_url: str
+    # The request's URL without its query, for the links an answer carries.
+    url: str
+    # The date version of the path, None for HubSpot's numbered (legacy) paths.
+    version: str | None
 
     def json(self) -> Any:
         if not self.body:

@@ -11,6 +11,7 @@ from .errors import PropertyIssue, bad_request, conflict, invalid_properties
 from .objecttypes import CONTACTS, DEALS, LINE_ITEMS, PRODUCTS, ObjectType
 from .portal import Portal
 from .records import Record, unique_key
+from .rules import Rules, check_create
 from .standard_properties import LIFECYCLE_STAGES
 from .values import check_email, normalize, raw_text
 
@@ -36,9 +37,11 @@ def plan(
     otype: ObjectType,
     raw: Any,
     existing: Record | None,
+    rules: Rules,
     claims: Claims | None = None,
 ) -> dict[str, str]:
-    """The canonical values to store ("" clears), or an ApiError saying why not."""
+    """The canonical values to store ("" clears), or an ApiError saying why not; `rules` are
+    the portal's own rules the request's API version obeys."""
     if not isinstance(raw, dict):
         raise bad_request("properties must be a JSON object of property names to values")
     changes: dict[str, str] = {}
@@ -86,6 +89,8 @@ def plan(
     issues.extend(_object_rules(portal, otype, changes, existing))
     if issues:
         raise invalid_properties(issues, portal.portal_id)
+    if existing is None:
+        check_create(rules, otype, changes)
     if existing is None and otype is CONTACTS and not any(changes.get(n) for n in _IDENTITY):
         raise bad_request(
             "A contact needs at least one of the properties email, firstname, lastname"

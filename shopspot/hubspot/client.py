@@ -21,6 +21,7 @@ import httpx
 from shopspot import retry
 from shopspot.http import HttpClient, Pacing
 from shopspot.hubspot.errors import RateLimited, Unavailable, error_for
+from shopspot.hubspot.paths import Paths
 from shopspot.ratelimit import Budget, RateLimiter, RateLimitWait
 from shopspot.retry import Repeat
 
@@ -59,8 +60,11 @@ class HubSpotClient(HttpClient):
         limiter: RateLimiter,
         policy: ClientPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        paths: Paths | None = None,
     ) -> None:
         self.policy = policy or ClientPolicy()
+        # Every caller takes its paths from here, so one setting picks the API version.
+        self.paths = paths or Paths()
         super().__init__(
             base_url,
             {"Authorization": f"Bearer {token}", "Accept": "application/json"},

@@ -17,7 +17,7 @@ from shopspot.hubspot.errors import (
 from shopspot.retry import Repeat
 
 BATCH_LIMIT = 100
-# v4 association batches take up to 2,000 inputs to create and 1,000 to read.
+# Association batches take up to 2,000 inputs to create and 1,000 to read.
 ASSOCIATION_BATCH_LIMIT = 1000
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ def batch_upsert(
         {"idProperty": id_property, "id": record[id_property], "properties": dict(record)}
         for record in records
     ]
-    outcome = post_batches(client, f"/crm/v3/objects/{object_type}/batch/upsert", inputs)
+    outcome = post_batches(client, client.paths.batch(object_type, "upsert"), inputs)
     outcome.raise_errors()
     return outcome.results
 
@@ -100,9 +100,8 @@ def batch_read(
         }
         if id_property:
             body["idProperty"] = id_property
-        answer = client.request(
-            "POST", f"/crm/v3/objects/{object_type}/batch/read", json=body, repeat=Repeat.SAFE
-        )
+        path = client.paths.batch(object_type, "read")
+        answer = client.request("POST", path, json=body, repeat=Repeat.SAFE)
         results.extend(answer["results"])
     return results
 
@@ -119,7 +118,7 @@ def all_records(
     if associations:
         params["associations"] = ",".join(associations)
     while True:
-        page = client.request("GET", f"/crm/v3/objects/{object_type}", params=params)
+        page = client.request("GET", client.paths.objects(object_type), params=params)
         yield from page.get("results", [])
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         if not after:
@@ -166,7 +165,7 @@ def _update(
         {"id": record_id, "objectWriteTraceId": record_id, "properties": dict(props)}
         for record_id, props in updates.items()
     ]
-    return post_batches(client, f"/crm/v3/objects/{object_type}/batch/update", inputs)
+    return post_batches(client, client.paths.batch(object_type, "update"), inputs)
 
 
 def _traced(outcome: BatchOutcome, category: str) -> set[str]:
@@ -185,7 +184,7 @@ def _others(outcome: BatchOutcome, *handled: str) -> list[dict[str, Any]]:
 
 def batch_archive(client: HubSpotClient, object_type: str, ids: Sequence[str]) -> None:
     inputs = [{"id": record_id} for record_id in dict.fromkeys(ids)]
-    post_batches(client, f"/crm/v3/objects/{object_type}/batch/archive", inputs)
+    post_batches(client, client.paths.batch(object_type, "archive"), inputs)
 
 
 def associate(
@@ -201,5 +200,5 @@ def associate(
         {"from": {"id": from_id}, "to": {"id": to_id}, "types": spec}
         for from_id, to_id in dict.fromkeys(pairs)
     ]
-    path = f"/crm/v4/associations/{from_type}/{to_type}/batch/create"
+    path = client.paths.association_batch_create(from_type, to_type)
     post_batches(client, path, inputs, ASSOCIATION_BATCH_LIMIT).raise_errors()

@@ -66,13 +66,27 @@ class Conflict(Rejected):
         self.existing_id = existing_id
 
 
+# The codes of a portal's own validation rules, which HubSpot applies to API writes from the
+# 2026-09 API version on (changelog "CRM API write validation enforcement"): what the merchant
+# reads in a dead letter, to know it is the portal's rule, not Shopspot's data, that refused.
+_PORTAL_RULES = {
+    "MISSING_REQUIRED_PROPERTY": "the portal requires it on every new record",
+    "MISSING_CONDITIONAL_REQUIRED_PROPERTY": "a conditional rule of the portal requires it",
+}
+
+
 class ValidationFailed(Rejected):
     """400: `problems` maps each property HubSpot refused to its error code."""
 
     def __init__(self, category: str, problems: dict[str, str]) -> None:
-        detail = ", ".join(f"{name} {code}" for name, code in sorted(problems.items()))
+        detail = ", ".join(_problem(name, code) for name, code in sorted(problems.items()))
         super().__init__(400, category, detail)
         self.problems = problems
+
+
+def _problem(name: str, code: str) -> str:
+    rule = _PORTAL_RULES.get(code)
+    return f"{name} {code}" + (f" ({rule})" if rule else "")
 
 
 def error_for(status: int, body: Any) -> HubSpotError:

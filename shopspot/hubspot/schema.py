@@ -21,8 +21,8 @@ from shopspot.retry import Repeat
 
 Found = Callable[[], dict[str, Any] | None]
 
-
-PIPELINES = "/crm/v3/pipelines/deals"
+# The object type whose pipeline Shopspot keeps.
+DEALS = "deals"
 
 
 @dataclass
@@ -48,11 +48,12 @@ class Pipeline:
 def ensure_group(
     client: HubSpotClient, object_type: str, group: PropertyGroup, report: SetupReport
 ) -> None:
-    groups = client.request("GET", f"/crm/v3/properties/{object_type}/groups")["results"]
+    paths = client.paths
+    groups = client.request("GET", paths.property_groups(object_type))["results"]
     exists = any(existing["name"] == group.name for existing in groups)
     if not exists:
-        path = f"/crm/v3/properties/{object_type}/groups"
-        _create(client, path, group.as_hubspot(), _found(client, f"{path}/{group.name}"))
+        found = _found(client, paths.property_group(object_type, group.name))
+        _create(client, paths.property_groups(object_type), group.as_hubspot(), found)
     report.note(f"{object_type} property group {group.name}", created=not exists)
 
 
@@ -63,21 +64,19 @@ def ensure_properties(
     group_name: str,
     report: SetupReport,
 ) -> None:
-    existing = {
-        prop["name"]
-        for prop in client.request("GET", f"/crm/v3/properties/{object_type}")["results"]
-    }
+    paths = client.paths
+    existing = property_names(client, object_type)
     for definition in definitions:
         missing = definition.name not in existing
         if missing:
-            path = f"/crm/v3/properties/{object_type}"
             body = definition.as_hubspot(group_name)
-            _create(client, path, body, _found(client, f"{path}/{definition.name}"))
+            found = _found(client, paths.property_named(object_type, definition.name))
+            _create(client, paths.properties(object_type), body, found)
         report.note(f"{object_type} property {definition.name}", created=missing)
 
 
 def property_names(client: HubSpotClient, object_type: str) -> set[str]:
-    answer = client.request("GET", f"/crm/v3/properties/{object_type}")
+    answer = client.request("GET", client.paths.properties(object_type))
     return {prop["name"] for prop in answer["results"]}
 
 
@@ -85,14 +84,16 @@ def ensure_pipeline(
     client: HubSpotClient, definition: PipelineDefinition, report: SetupReport
 ) -> Pipeline:
     """The deal pipeline with `definition`'s label, created or completed as needed."""
-    labelled = _labelled(client, PIPELINES, "results", definition.label)
+    pipelines = client.paths.pipelines(DEALS)
+    labelled = _labelled(client, pipelines, "results", definition.label)
     found = labelled()
     if found is None:
-        found = _create(client, PIPELINES, definition.as_hubspot(), labelled)
+        found = _create(client, pipelines, definition.as_hubspot(), labelled)
         report.note(f"deal pipeline {definition.label}", created=True)
         return _pipeline(found)
     report.note(f"deal pipeline {definition.label}", created=False)
-    path = f"{PIPELINES}/{found['id']}"
+    path = client.paths.pipeline(DEALS, found["id"])
+    stages = client.paths.pipeline_stages(DEALS, found["id"])
     labels = {stage["label"] for stage in found["stages"]}
     for order, stage in enumerate(definition.stages):
         label = stage.label.value
@@ -105,13 +106,13 @@ def ensure_pipeline(
             "metadata": {"probability": str(stage.probability)},
         }
         stage_labelled = _labelled(client, path, "stages", label)
-        found["stages"].append(_create(client, f"{path}/stages", body, stage_labelled))
+        found["stages"].append(_create(client, stages, body, stage_labelled))
         report.note(f"deal stage {label}", created=True)
     return _pipeline(found)
 
 
 def portal_id(client: HubSpotClient) -> int:
-    return int(client.request("GET", "/account-info/v3/details")["portalId"])
+    return int(client.request("GET", client.paths.account_details())["portalId"])
 
 
 def _pipeline(answer: dict[str, Any]) -> Pipeline:

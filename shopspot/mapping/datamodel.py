@@ -26,7 +26,7 @@ class PropertyGroup:
     label: str
 
     def as_hubspot(self) -> dict[str, object]:
-        """Body of ``POST /crm/v3/properties/{objectType}/groups``."""
+        """Body of a property group create (``Paths.property_groups``)."""
         return {"name": self.name, "label": self.label}
 
 
@@ -46,7 +46,7 @@ class PropertyDefinition:
     options: tuple[PropertyOption, ...] = ()
 
     def as_hubspot(self, group_name: str) -> dict[str, object]:
-        """Body of ``POST /crm/v3/properties/{objectType}``."""
+        """Body of a property create (``Paths.properties``)."""
         body: dict[str, object] = {
             "name": self.name,
             "label": self.label,
@@ -231,7 +231,7 @@ class PipelineDefinition:
     stages: tuple[StageDefinition, ...]
 
     def as_hubspot(self) -> dict[str, object]:
-        """Body of ``POST /crm/v3/pipelines/deals``."""
+        """Body of a deal pipeline create (``Paths.pipelines``)."""
         return {
             "label": self.label,
             "displayOrder": self.display_order,

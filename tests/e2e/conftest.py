@@ -97,14 +97,16 @@ class Shopspot:
 
 @pytest.fixture(scope="module")
 def shopspot_stack(
-    redis_server: str, tmp_path_factory: pytest.TempPathFactory
+    redis_server: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Shopspot]:
+    """A module may run it with settings of its own: a dict parametrizing it (indirectly)."""
+    settings: dict[str, str] = getattr(request, "param", {})
     parts = urlsplit(redis_server)
     redis_url = urlunsplit(parts._replace(path=f"/{next(_databases) % 15 + 1}"))
     redis.Redis.from_url(redis_url).flushdb()
     logs = tmp_path_factory.mktemp("shopspot")
     with hubspot_sandbox() as hubspot:
-        env = service_env(redis_url, HUBSPOT_BASE_URL=hubspot.url, **_stores_env(logs))
+        env = service_env(redis_url, HUBSPOT_BASE_URL=hubspot.url, **_stores_env(logs), **settings)
         receiver, url = start_receiver(env, logs)
         worker = start_worker(env, logs)
         yield Shopspot(env, url, hubspot, receiver, worker)

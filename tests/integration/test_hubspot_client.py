@@ -13,6 +13,7 @@ from shopspot import portal
 from shopspot.hubspot import crm
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.errors import Unavailable, ValidationFailed
+from shopspot.hubspot.paths import Paths
 from shopspot.hubspot.schema import SetupReport, ensure_pipeline
 from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE
 from shopspot.ratelimit import RateLimiter
@@ -39,7 +40,7 @@ def test_w4_two_processes_sharing_the_limiter_earn_no_429(redis_url: str) -> Non
         run_two_processes(view, redis_url, rate_limit=10)
         stats = view.stats()
 
-    assert stats["by_endpoint"]["GET /crm/v3/objects/contacts"] == 20
+    assert stats["by_endpoint"][f"GET {Paths().objects('contacts')}"] == 20
     assert stats["rate_limited"] == {}
 
 
@@ -62,7 +63,7 @@ def products(n: int) -> list[dict[str, str]]:
 def prepare(hubspot: HubSpotClient) -> None:
     hubspot.request(
         "POST",
-        "/crm/v3/properties/products",
+        hubspot.paths.properties("products"),
         json={"name": "shopify_product_key", "label": "Key", "type": "string",
               "fieldType": "text", "groupName": "productinformation", "hasUniqueValue": True},
     )  # fmt: skip
@@ -97,7 +98,7 @@ def test_a_write_that_is_not_safe_to_repeat_is_not_repeated(redis_url: str) -> N
         hubspot = client(view, redis_url)
         with pytest.raises(Unavailable):
             hubspot.request(
-                "POST", "/crm/v3/objects/contacts", json={"properties": {"email": "a@b.co"}}
+                "POST", hubspot.paths.objects("contacts"), json={"properties": {"email": "a@b.co"}}
             )
         view.configure(fault_after_write_probability=0.0)
 
@@ -109,9 +110,9 @@ def test_validation_errors_are_not_retried_and_name_the_property(redis_url: str)
         hubspot = client(view, redis_url)
         with pytest.raises(ValidationFailed) as raised:
             hubspot.request(
-                "POST", "/crm/v3/objects/contacts", json={"properties": {"colour": "red"}}
+                "POST", hubspot.paths.objects("contacts"), json={"properties": {"colour": "red"}}
             )
-        requests = view.stats()["by_endpoint"]["POST /crm/v3/objects/contacts"]
+        requests = view.stats()["by_endpoint"][f"POST {hubspot.paths.objects('contacts')}"]
 
     assert raised.value.problems == {"colour": "PROPERTY_DOESNT_EXIST"}
     assert requests == 1
@@ -180,7 +181,7 @@ def test_w8_a_missing_stage_whose_reply_is_lost_is_added_once(redis_url: str) ->
         hubspot = client(view, redis_url)
         body = ECOMMERCE_PIPELINE.as_hubspot()
         hubspot.request(
-            "POST", "/crm/v3/pipelines/deals", json={**body, "stages": body["stages"][:2]}
+            "POST", hubspot.paths.pipelines("deals"), json={**body, "stages": body["stages"][:2]}
         )  # type: ignore[index]
         view.configure(fault_after_write_probability=1.0)
         report = SetupReport()

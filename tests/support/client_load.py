@@ -27,7 +27,7 @@ def main() -> None:
     )
     with HubSpotClient(base_url, HUBSPOT_TOKEN, limiter, policy) as client:
         for _ in range(int(calls)):
-            client.request("GET", "/crm/v3/objects/contacts", params={"limit": "1"})
+            client.request("GET", client.paths.objects("contacts"), params={"limit": "1"})
 
 
 if __name__ == "__main__":

@@ -61,6 +61,40 @@ def test_validation_errors_name_the_properties_and_codes_but_not_the_values() ->
     assert "colour PROPERTY_DOESNT_EXIST" in str(error)
 
 
+def test_a_refusal_by_the_portals_own_rules_names_the_property_and_the_rule() -> None:
+    # The bodies of HubSpot's changelog "CRM API write validation enforcement" (2026-09).
+    required = {
+        "code": "MISSING_REQUIRED_PROPERTY",
+        "message": "A value for firstname must be provided",
+        "context": {"propertyName": ["firstname"]},
+    }
+    conditional = {
+        "code": "MISSING_CONDITIONAL_REQUIRED_PROPERTY",
+        "message": "state is required because of a conditional property rule based on [country]",
+        "context": {"propertyName": ["state"]},
+    }
+    error = error_for(
+        400,
+        {
+            "status": "error",
+            "category": "VALIDATION_ERROR",
+            "message": "The property values provided are invalid",
+            "errors": [required, conditional],
+        },
+    )
+
+    assert isinstance(error, ValidationFailed)
+    assert error.problems == {
+        "firstname": "MISSING_REQUIRED_PROPERTY",
+        "state": "MISSING_CONDITIONAL_REQUIRED_PROPERTY",
+    }
+    assert str(error) == (
+        "HubSpot 400 VALIDATION_ERROR: "
+        "firstname MISSING_REQUIRED_PROPERTY (the portal requires it on every new record), "
+        "state MISSING_CONDITIONAL_REQUIRED_PROPERTY (a conditional rule of the portal requires it)"
+    )
+
+
 @pytest.mark.parametrize(
     ("status", "kind", "transient"),
     [
