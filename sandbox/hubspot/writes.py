@@ -265,7 +265,8 @@ def _check_unique(
         if claims is None:
             continue
         slot = (name, unique_key(otype, name, value))
-        if slot in claims.taken and claims.taken[slot] != own_id:
+        # Inputs that create records have no id yet: any earlier claim is someone else's.
+        if slot in claims.taken and (own_id is None or claims.taken[slot] != own_id):
             raise bad_request(f"Duplicate value {value!r} for {name} within the batch inputs")
         claims.taken[slot] = own_id
 
