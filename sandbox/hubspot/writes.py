@@ -118,8 +118,8 @@ def apply(
             props.pop(name, None)
         if name in unique:
             records.index(record, name, old, value or None)
-    if "createdate" not in props:
-        props["createdate"] = iso_ms(record.created_ms)
+    if otype.createdate_property not in props:
+        props[otype.createdate_property] = iso_ms(record.created_ms)
     _derive(portal, record, changes, created=existing is None)
     record.updated_ms = now
     props[otype.lastmod_property] = iso_ms(now)
