@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .objecttypes import CONTACTS, DEALS, LINE_ITEMS, ObjectType
+from .objecttypes import CARTS, CONTACTS, DEALS, LINE_ITEMS, ORDERS, ObjectType
 
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
 CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
@@ -27,13 +27,25 @@ class AssociationType:
         return BY_ID[self.reverse_id]
 
 
-# Unlabelled HUBSPOT_DEFINED types (HubSpot's association type id table). Products have none:
-# a line item names its product through its `hs_product_id` property instead.
+def _pair(a: ObjectType, b: ObjectType, a_to_b: int, b_to_a: int) -> tuple[AssociationType, ...]:
+    return AssociationType(a, b, a_to_b, b_to_a), AssociationType(b, a, b_to_a, a_to_b)
+
+
+# Unlabelled HUBSPOT_DEFINED types (HubSpot's association type id table and the orders and
+# carts guides). Products have none: a line item names its product through its
+# `hs_product_id` property instead. Line item to cart (591) and deal to cart (1346) are not
+# in HubSpot's published tables; they follow every other pair, whose two directions take
+# neighbouring ids.
 _TYPES = (
-    AssociationType(DEALS, CONTACTS, 3, 4),
-    AssociationType(CONTACTS, DEALS, 4, 3),
-    AssociationType(DEALS, LINE_ITEMS, 19, 20),
-    AssociationType(LINE_ITEMS, DEALS, 20, 19),
+    *_pair(DEALS, CONTACTS, 3, 4),
+    *_pair(DEALS, LINE_ITEMS, 19, 20),
+    *_pair(ORDERS, CONTACTS, 507, 508),
+    *_pair(ORDERS, LINE_ITEMS, 513, 514),
+    *_pair(ORDERS, DEALS, 512, 511),
+    *_pair(ORDERS, CARTS, 593, 592),
+    *_pair(CARTS, CONTACTS, 586, 587),
+    *_pair(CARTS, LINE_ITEMS, 590, 591),
+    *_pair(CARTS, DEALS, 1347, 1346),
 )
 BY_ID: dict[int, AssociationType] = {t.type_id: t for t in _TYPES}
 DEFAULT_FOR_PAIR: dict[tuple[str, str], AssociationType] = {

@@ -9,12 +9,14 @@ from . import batchio
 from .associations import BY_ID, CATEGORIES, HUBSPOT_DEFINED, AssociationType, default_type
 from .clock import now_ms
 from .errors import ApiError, bad_request
-from .objecttypes import DEALS, LINE_ITEMS, ObjectType
+from .objecttypes import CARTS, DEALS, LINE_ITEMS, ORDERS, ObjectType
 from .portal import Portal
 
 BATCH_WRITE_LIMIT = 2000
 BATCH_READ_LIMIT = 1000
 LIST_LIMIT = 500
+# The records a line item can belong to; it belongs to one of them at most.
+LINE_ITEM_PARENTS = (DEALS, ORDERS, CARTS)
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,13 @@ def parse_inline(portal: Portal, from_type: ObjectType, raw: Any) -> list[Link]:
         for atype in parse_specs(item.get("types"), from_type, None):
             _require_record(portal, atype.to_type, to_id)
             links.append(Link(atype, to_id))
-    parents = {link.to_id for link in links if link.atype.to_type is DEALS}
+    parents = {
+        (link.atype.to_type, link.to_id)
+        for link in links
+        if link.atype.to_type in LINE_ITEM_PARENTS
+    }
     if from_type is LINE_ITEMS and len(parents) > 1:
-        raise bad_request("A line item can be associated with only one deal")
+        raise bad_request("A line item can belong to only one deal, order or cart")
     for link in links:
         if link.atype.to_type is LINE_ITEMS:
             _check_single_parent(portal, link.to_id, None)
@@ -223,9 +229,9 @@ def _associate(portal: Portal, atype: AssociationType, from_id: str, to_id: str)
     _require_record(portal, atype.from_type, from_id)
     _require_record(portal, atype.to_type, to_id)
     if atype.to_type is LINE_ITEMS:
-        _check_single_parent(portal, to_id, from_id)
+        _check_single_parent(portal, to_id, (atype.from_type, from_id))
     elif atype.from_type is LINE_ITEMS:
-        _check_single_parent(portal, from_id, to_id)
+        _check_single_parent(portal, from_id, (atype.to_type, to_id))
     portal.associations.add(atype, from_id, to_id)
 
 
@@ -237,14 +243,21 @@ def _require_record(portal: Portal, otype: ObjectType, record_id: str) -> None:
         )
 
 
-def _check_single_parent(portal: Portal, line_item_id: str, deal_id: str | None) -> None:
-    """HubSpot: a line item belongs to one parent; a second deal is refused, not added."""
-    for other in portal.associations.targets(LINE_ITEMS, line_item_id, DEALS):
-        if other != deal_id and portal.records.active(DEALS, other) is not None:
-            raise bad_request(
-                f"Line item {line_item_id} is already associated with deal {other}; "
-                "a line item can belong to only one deal"
-            )
+def _check_single_parent(
+    portal: Portal, line_item_id: str, parent: tuple[ObjectType, str] | None
+) -> None:
+    """HubSpot's guides: a line item belongs to one parent record, and one shared by two
+    is deleted with either. They do not say the API stops a second parent; the sandbox
+    refuses it, so a client that shares line items is caught here rather than by lost data."""
+    for parent_type in LINE_ITEM_PARENTS:
+        for other in portal.associations.targets(LINE_ITEMS, line_item_id, parent_type):
+            if (parent_type, other) == parent:
+                continue
+            if portal.records.active(parent_type, other) is not None:
+                raise bad_request(
+                    f"Line item {line_item_id} already belongs to {parent_type.singular} "
+                    f"{other}; a line item can belong to only one deal, order or cart"
+                )
 
 
 def _live_rows(

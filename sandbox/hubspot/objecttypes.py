@@ -13,6 +13,8 @@ class ObjectType:
     singular: str
     type_id: str
     label: str
+    # Orders and carts name their create date `hs_createdate`; the older objects `createdate`.
+    createdate_property: str
     lastmod_property: str
     default_properties: tuple[str, ...]
     text_search_properties: tuple[str, ...]
@@ -21,7 +23,7 @@ class ObjectType:
 
     @property
     def system_properties(self) -> tuple[str, str, str]:
-        return ("hs_object_id", "createdate", self.lastmod_property)
+        return ("hs_object_id", self.createdate_property, self.lastmod_property)
 
 
 CONTACTS = ObjectType(
@@ -29,6 +31,7 @@ CONTACTS = ObjectType(
     singular="contact",
     type_id="0-1",
     label="CONTACT",
+    createdate_property="createdate",
     lastmod_property="lastmodifieddate",
     default_properties=(
         "firstname",
@@ -46,6 +49,7 @@ DEALS = ObjectType(
     singular="deal",
     type_id="0-3",
     label="DEAL",
+    createdate_property="createdate",
     lastmod_property="hs_lastmodifieddate",
     default_properties=(
         "dealname",
@@ -65,6 +69,7 @@ PRODUCTS = ObjectType(
     singular="product",
     type_id="0-7",
     label="PRODUCT",
+    createdate_property="createdate",
     lastmod_property="hs_lastmodifieddate",
     default_properties=(
         "name",
@@ -82,6 +87,7 @@ LINE_ITEMS = ObjectType(
     singular="line_item",
     type_id="0-8",
     label="LINE_ITEM",
+    createdate_property="createdate",
     lastmod_property="hs_lastmodifieddate",
     default_properties=(
         "quantity",
@@ -95,7 +101,28 @@ LINE_ITEMS = ObjectType(
     associations_key="line items",
 )
 
-ALL_TYPES: tuple[ObjectType, ...] = (CONTACTS, DEALS, PRODUCTS, LINE_ITEMS)
+
+def _commerce_type(name: str, type_id: str, text_search: tuple[str, ...]) -> ObjectType:
+    """Orders and carts, the objects HubSpot's own Shopify app writes: newer, so every
+    system property has the `hs_` prefix."""
+    singular = name.removesuffix("s")
+    return ObjectType(
+        name=name,
+        singular=singular,
+        type_id=type_id,
+        label=singular.upper(),
+        createdate_property="hs_createdate",
+        lastmod_property="hs_lastmodifieddate",
+        default_properties=("hs_createdate", "hs_lastmodifieddate", "hs_object_id"),
+        text_search_properties=text_search,
+        associations_key=name,
+    )
+
+
+ORDERS = _commerce_type("orders", "0-123", ("hs_order_name", "hs_external_order_id"))
+CARTS = _commerce_type("carts", "0-142", ("hs_cart_name", "hs_external_cart_id"))
+
+ALL_TYPES: tuple[ObjectType, ...] = (CONTACTS, DEALS, PRODUCTS, LINE_ITEMS, ORDERS, CARTS)
 
 _BY_ALIAS: dict[str, ObjectType] = {}
 for _t in ALL_TYPES:

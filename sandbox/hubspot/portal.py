@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from .associations import AssociationStore
 from .config import SandboxConfig
-from .objecttypes import ALL_TYPES, DEALS
-from .pipelines import PipelineStore
+from .objecttypes import ALL_TYPES
+from .pipelines import PipelineKind, PipelineStore
 from .properties import PropertyRegistry
 from .records import RecordStore
 from .rules import ValidationRules
@@ -55,11 +55,11 @@ class Portal:
             self._rng.shuffle(results)
         return results
 
-    def deals_in_stages(self, stage_ids: set[str]) -> list[str]:
+    def records_in_stages(self, kind: PipelineKind, stage_ids: set[str]) -> list[str]:
         return [
             r.id
-            for r in self.records.all(DEALS)
-            if not r.archived and r.properties.get("dealstage") in stage_ids
+            for r in self.records.all(kind.otype)
+            if not r.archived and r.properties.get(kind.stage_property) in stage_ids
         ]
 
     def object_counts(self) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .errors import bad_request
+from functools import partial
+
 from .objects import flag_param
-from .objecttypes import DEALS
+from .pipelines import ObjectPipelines
 from .portal import Portal
 from .versions import Api
 from .web import ApiRequest, ApiResponse, Route, created, no_content, object_type, ok
@@ -14,77 +15,69 @@ _ONE = f"{_BASE}/<pipeline_id>"
 _STAGE = f"{_ONE}/stages/<stage_id>"
 
 
-def _deals(params: dict[str, str]) -> None:
-    if object_type(params) is not DEALS:
-        raise bad_request(f"Object type {params['object_type']} has no pipelines")
+def _pipelines(portal: Portal, params: dict[str, str]) -> ObjectPipelines:
+    return portal.pipelines.of(object_type(params))
 
 
 def _list(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return ok({"results": [p.to_json() for p in portal.pipelines.list()]})
+    return ok({"results": [p.to_json() for p in _pipelines(portal, params).list()]})
 
 
 def _create(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return created(portal.pipelines.create(req.json()).to_json())
+    return created(_pipelines(portal, params).create(req.json()).to_json())
 
 
 def _read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return ok(portal.pipelines.get(params["pipeline_id"]).to_json())
+    return ok(_pipelines(portal, params).get(params["pipeline_id"]).to_json())
 
 
 def _replace(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return ok(portal.pipelines.replace(params["pipeline_id"], req.json()).to_json())
+    return ok(_pipelines(portal, params).replace(params["pipeline_id"], req.json()).to_json())
 
 
 def _update(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return ok(portal.pipelines.update(params["pipeline_id"], req.json()).to_json())
+    return ok(_pipelines(portal, params).update(params["pipeline_id"], req.json()).to_json())
 
 
 def _delete(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
+    pipelines = _pipelines(portal, params)
     validate = flag_param(req.args, "validateReferencesBeforeDelete")
-    portal.pipelines.delete(params["pipeline_id"], validate, portal.deals_in_stages)
+    usage = partial(portal.records_in_stages, pipelines.kind)
+    pipelines.delete(params["pipeline_id"], validate, usage)
     return no_content()
 
 
 def _stages(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    stages = portal.pipelines.get(params["pipeline_id"]).ordered_stages()
+    stages = _pipelines(portal, params).get(params["pipeline_id"]).ordered_stages()
     return ok({"results": [s.to_json() for s in stages]})
 
 
 def _create_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return created(portal.pipelines.create_stage(params["pipeline_id"], req.json()).to_json())
+    stage = _pipelines(portal, params).create_stage(params["pipeline_id"], req.json())
+    return created(stage.to_json())
 
 
 def _read_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    return ok(portal.pipelines.stage(params["pipeline_id"], params["stage_id"]).to_json())
+    return ok(_pipelines(portal, params).stage(params["pipeline_id"], params["stage_id"]).to_json())
 
 
 def _replace_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    stage = portal.pipelines.replace_stage(params["pipeline_id"], params["stage_id"], req.json())
+    pipelines = _pipelines(portal, params)
+    stage = pipelines.replace_stage(params["pipeline_id"], params["stage_id"], req.json())
     return ok(stage.to_json())
 
 
 def _update_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
-    stage = portal.pipelines.update_stage(params["pipeline_id"], params["stage_id"], req.json())
+    pipelines = _pipelines(portal, params)
+    stage = pipelines.update_stage(params["pipeline_id"], params["stage_id"], req.json())
     return ok(stage.to_json())
 
 
 def _delete_stage(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
-    _deals(params)
+    pipelines = _pipelines(portal, params)
     validate = flag_param(req.args, "validateReferencesBeforeDelete")
-    portal.pipelines.delete_stage(
-        params["pipeline_id"], params["stage_id"], validate, portal.deals_in_stages
-    )
+    usage = partial(portal.records_in_stages, pipelines.kind)
+    pipelines.delete_stage(params["pipeline_id"], params["stage_id"], validate, usage)
     return no_content()
 
 

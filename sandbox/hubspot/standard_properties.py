@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .objecttypes import CONTACTS, DEALS, LINE_ITEMS, PRODUCTS
+from .objecttypes import CARTS, CONTACTS, DEALS, LINE_ITEMS, ORDERS, PRODUCTS, ObjectType
 from .properties import Option, PropertyDef, PropertyGroup
 
 LIFECYCLE_STAGES = (
@@ -51,6 +51,8 @@ def _options(*values: str) -> tuple[Option, ...]:
     return tuple(Option(label=v, value=v, display_order=i) for i, v in enumerate(values))
 
 
+_ADDRESS_PARTS = ("name", "street", "city", "state", "postal_code", "country", "phone")
+
 _BOOL_OPTIONS = (
     Option(label="Yes", value="true", display_order=0),
     Option(label="No", value="false", display_order=1),
@@ -85,11 +87,32 @@ def _prop(name: str, label: str, kind: str, group: str, **extra: Any) -> Propert
     )
 
 
-def _system(group: str, lastmod: str) -> list[PropertyDef]:
+def _system(otype: ObjectType, group: str) -> list[PropertyDef]:
     return [
         _prop("hs_object_id", "Record ID", "number", group, calculated=True),
-        _prop("createdate", "Create Date", "datetime", group),
-        _prop(lastmod, "Last Modified Date", "datetime", group, read_only_value=True),
+        _prop(otype.createdate_property, "Create Date", "datetime", group),
+        _prop(
+            otype.lastmod_property, "Last Modified Date", "datetime", group, read_only_value=True
+        ),
+    ]
+
+
+def _commerce(group: str, currency_options: tuple[Option, ...]) -> list[PropertyDef]:
+    """What orders and carts both record: the store, the currency and the money."""
+    return [
+        _prop("hs_source_store", "Source Store", "string", group),
+        _prop("hs_currency_code", "Currency Code", "enumeration", group, options=currency_options),
+        _prop("hs_total_price", "Total Price", "number", group),
+        _prop("hs_tax", "Tax", "number", group),
+        _prop("hs_shipping_cost", "Shipping Cost", "number", group),
+    ]
+
+
+def _address(prefix: str, label: str, group: str) -> list[PropertyDef]:
+    """An order's shipping or billing address, one text property per part."""
+    return [
+        _prop(f"{prefix}_{part}", f"{label} {part.replace('_', ' ')}", "string", group)
+        for part in _ADDRESS_PARTS
     ]
 
 
@@ -103,6 +126,8 @@ def standard_groups() -> dict[str, list[PropertyGroup]]:
         DEALS.name: [PropertyGroup("dealinformation", "Deal information", 0)],
         PRODUCTS.name: [PropertyGroup("productinformation", "Product information", 0)],
         LINE_ITEMS.name: [PropertyGroup("lineiteminformation", "Line item information", 0)],
+        ORDERS.name: [PropertyGroup("orderinformation", "Order information", 0)],
+        CARTS.name: [PropertyGroup("cartinformation", "Cart information", 0)],
     }
 
 
@@ -113,9 +138,11 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
     deal = "dealinformation"
     product = "productinformation"
     item = "lineiteminformation"
+    order = "orderinformation"
+    cart = "cartinformation"
     return {
         CONTACTS.name: [
-            *_system(contact, "lastmodifieddate"),
+            *_system(CONTACTS, contact),
             _prop("email", "Email", "string", contact),
             _prop("firstname", "First Name", "string", contact),
             _prop("lastname", "Last Name", "string", contact),
@@ -162,7 +189,7 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
             _prop("hs_email_domain", "Email Domain", "string", "emailinformation", calculated=True),
         ],
         DEALS.name: [
-            *_system(deal, "hs_lastmodifieddate"),
+            *_system(DEALS, deal),
             _prop("dealname", "Deal Name", "string", deal),
             _prop("amount", "Amount", "number", deal),
             _prop("closedate", "Close Date", "datetime", deal),
@@ -198,7 +225,7 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
             ),
         ],
         PRODUCTS.name: [
-            *_system(product, "hs_lastmodifieddate"),
+            *_system(PRODUCTS, product),
             _prop("name", "Name", "string", product),
             _prop("description", "Description", "textarea", product),
             _prop("price", "Unit price", "number", product),
@@ -217,7 +244,7 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
             _prop("tax", "Tax", "number", product),
         ],
         LINE_ITEMS.name: [
-            *_system(item, "hs_lastmodifieddate"),
+            *_system(LINE_ITEMS, item),
             _prop("name", "Name", "string", item),
             _prop("description", "Description", "textarea", item),
             _prop("quantity", "Quantity", "number", item),
@@ -241,5 +268,32 @@ def standard_properties(currencies: tuple[str, ...]) -> dict[str, list[PropertyD
             _prop("hs_url", "URL", "string", item),
             _prop("hs_images", "Image URL", "string", item),
             _prop("hs_position_on_quote", "Position on quote", "number", item),
+        ],
+        # The orders and carts guides' property tables; statuses are free text there (the
+        # guides write "Packing", "pending", "fulfilled"), so no options are enforced.
+        ORDERS.name: [
+            *_system(ORDERS, order),
+            *_commerce(order, currency_options),
+            _prop("hs_order_name", "Name", "string", order),
+            _prop("hs_fulfillment_status", "Fulfillment Status", "string", order),
+            _prop("hs_shipping_status_url", "Shipping Status URL", "string", order),
+            _prop("hs_shipping_tracking_number", "Shipping Tracking Number", "string", order),
+            *_address("hs_shipping_address", "Shipping", order),
+            *_address("hs_billing_address", "Billing", order),
+            _prop("hs_pipeline", "Pipeline", "enumeration", order, external_options=True),
+            _prop("hs_pipeline_stage", "Stage", "enumeration", order, external_options=True),
+            _prop("hs_external_order_id", "Order ID", "string", order),
+            _prop("hs_subtotal_price", "Subtotal", "number", order),
+            _prop("hs_order_discount", "Order Discount", "number", order),
+        ],
+        CARTS.name: [
+            *_system(CARTS, cart),
+            *_commerce(cart, currency_options),
+            _prop("hs_cart_name", "Name", "string", cart),
+            _prop("hs_external_cart_id", "Cart ID", "string", cart),
+            _prop("hs_external_status", "Status", "string", cart),
+            _prop("hs_cart_url", "Cart Url", "string", cart),
+            _prop("hs_cart_discount", "Cart Discount", "number", cart),
+            _prop("hs_tags", "Tags", "string", cart),
         ],
     }

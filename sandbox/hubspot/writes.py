@@ -9,6 +9,7 @@ from typing import Any
 from .clock import iso_ms
 from .errors import PropertyIssue, bad_request, conflict, invalid_properties
 from .objecttypes import CONTACTS, DEALS, LINE_ITEMS, PRODUCTS, ObjectType
+from .pipelines import KINDS, PipelineKind, pipeline_kind
 from .portal import Portal
 from .records import Record, unique_key
 from .rules import Rules, check_create
@@ -17,7 +18,7 @@ from .values import check_email, normalize, raw_text
 
 _IDENTITY = ("email", "firstname", "lastname")
 _AMOUNT_INPUTS = frozenset({"quantity", "price", "discount", "hs_discount_percentage"})
-_STAGE_INPUTS = frozenset({"pipeline", "dealstage"})
+_DEAL_PIPELINES = KINDS[DEALS.name]
 
 
 @dataclass
@@ -106,8 +107,9 @@ def apply(
     if existing is None:
         record = Record(records.new_id(), otype, {}, now, now)
         record.properties["hs_object_id"] = record.id
-        if otype is DEALS:
-            record.properties["pipeline"] = "default"
+        kind = pipeline_kind(otype)
+        if kind is not None and kind.default_pipeline_id is not None:
+            record.properties[kind.pipeline_property] = kind.default_pipeline_id
         records.add(record)
         portal.counters["records_created"] += 1
     else:
@@ -123,8 +125,8 @@ def apply(
             props.pop(name, None)
         if name in unique:
             records.index(record, name, old, value or None)
-    if "createdate" not in props:
-        props["createdate"] = iso_ms(record.created_ms)
+    if otype.createdate_property not in props:
+        props[otype.createdate_property] = iso_ms(record.created_ms)
     _derive(portal, record, changes, created=existing is None)
     record.updated_ms = now
     props[otype.lastmod_property] = iso_ms(now)
@@ -149,7 +151,7 @@ def written_names(record: Record, changes: dict[str, str]) -> list[str]:
     otype = record.otype
     if otype is LINE_ITEMS and _AMOUNT_INPUTS.intersection(changes):
         names.append("amount")
-    if otype is DEALS and _STAGE_INPUTS.intersection(changes):
+    if otype is DEALS and _DEAL_PIPELINES.inputs.intersection(changes):
         names.extend(("pipeline", "hs_is_closed", "hs_is_closed_won", "hs_deal_stage_probability"))
     if otype is CONTACTS and "email" in changes:
         names.append("hs_email_domain")
@@ -173,9 +175,10 @@ def _object_rules(
                 "hubspot_owner_id", "INVALID_OPTION", f"{owner} is not a valid owner ID.", owner
             )
         )
-    if otype is DEALS and (existing is None or _STAGE_INPUTS.intersection(changes)):
-        issues.extend(_stage_rules(portal, changes, existing))
-    elif otype is LINE_ITEMS:
+    kind = pipeline_kind(otype)
+    if kind is not None and (existing is None or kind.inputs.intersection(changes)):
+        issues.extend(_stage_rules(portal, kind, changes, existing))
+    if otype is LINE_ITEMS:
         issues.extend(_line_item_rules(portal, changes))
     elif otype is CONTACTS:
         issues.extend(_lifecycle_rule(changes, existing))
@@ -183,31 +186,37 @@ def _object_rules(
 
 
 def _stage_rules(
-    portal: Portal, changes: dict[str, str], existing: Record | None
+    portal: Portal, kind: PipelineKind, changes: dict[str, str], existing: Record | None
 ) -> list[PropertyIssue]:
-    pipeline_id = _merged(changes, existing, "pipeline")
-    if pipeline_id is None and existing is None and "pipeline" not in changes:
-        pipeline_id = "default"
-    pipeline = portal.pipelines.find(pipeline_id or "")
+    """A record's stage must be a stage of its pipeline. Deals always have both; an order
+    may have neither, but never one without the other."""
+    pipeline_name, stage_name = kind.pipeline_property, kind.stage_property
+    pipeline_id = _merged(changes, existing, pipeline_name)
+    stage = _merged(changes, existing, stage_name)
+    if pipeline_id is None and existing is None and pipeline_name not in changes:
+        pipeline_id = kind.default_pipeline_id
+    if pipeline_id is None and stage is None and kind.default_pipeline_id is None:
+        return []
+    pipelines = portal.pipelines.of(kind.otype)
+    pipeline = pipelines.find(pipeline_id or "")
     if pipeline is None:
-        valid = ", ".join(portal.pipelines.ids())
+        valid = ", ".join(pipelines.ids())
         shown = pipeline_id or ""
         return [
             PropertyIssue(
-                "pipeline",
+                pipeline_name,
                 "INVALID_OPTION",
                 f"{shown} is not a valid pipeline ID. Valid options are: [{valid}]",
                 shown,
             )
         ]
-    stage = _merged(changes, existing, "dealstage")
     if stage is not None and stage in pipeline.stages:
         return []
     valid = ", ".join(s.id for s in pipeline.ordered_stages())
     shown = stage or ""
     return [
         PropertyIssue(
-            "dealstage",
+            stage_name,
             "INVALID_OPTION",
             f"{shown} is not a valid pipeline stage ID. Valid options are: "
             f"pipelineId={pipeline.id} : [{valid}]",
@@ -270,7 +279,8 @@ def _check_unique(
         if claims is None:
             continue
         slot = (name, unique_key(otype, name, value))
-        if slot in claims.taken and claims.taken[slot] != own_id:
+        # Inputs that create records have no id yet: any earlier claim is someone else's.
+        if slot in claims.taken and (own_id is None or claims.taken[slot] != own_id):
             raise bad_request(f"Duplicate value {value!r} for {name} within the batch inputs")
         claims.taken[slot] = own_id
 
@@ -305,11 +315,12 @@ def _derive(portal: Portal, record: Record, changes: dict[str, str], created: bo
                 props["hs_email_domain"] = email.rsplit("@", 1)[1]
             else:
                 props.pop("hs_email_domain", None)
-    elif otype is DEALS and (created or _STAGE_INPUTS.intersection(changes)):
-        stage = portal.pipelines.get(props["pipeline"]).stages[props["dealstage"]]
-        props["hs_is_closed"] = "true" if stage.is_closed else "false"
-        props["hs_is_closed_won"] = "true" if stage.probability == "1.0" else "false"
-        props["hs_deal_stage_probability"] = stage.probability
+    elif otype is DEALS and (created or _DEAL_PIPELINES.inputs.intersection(changes)):
+        pipeline = portal.pipelines.of(DEALS).get(props["pipeline"])
+        metadata = pipeline.stages[props["dealstage"]].metadata
+        props["hs_is_closed"] = metadata["isClosed"]
+        props["hs_is_closed_won"] = "true" if metadata["probability"] == "1.0" else "false"
+        props["hs_deal_stage_probability"] = metadata["probability"]
     elif otype is LINE_ITEMS and (created or _AMOUNT_INPUTS.intersection(changes)):
         _derive_amount(props)
 

@@ -81,6 +81,17 @@ def test_batch_create_duplicate_contact_is_409_and_writes_nothing(
     assert _count(hs, "contacts") == 1
 
 
+def test_batch_create_refuses_one_unique_value_twice(hs: httpx.Client) -> None:
+    inputs = [
+        {"properties": {"email": "ann@example.com"}},
+        {"properties": {"email": "ANN@example.com"}},
+    ]
+    response = _post(hs, "contacts", "create", inputs)
+    assert response.status_code == 400
+    assert "within the batch inputs" in response.json()["message"]
+    assert _count(hs, "contacts") == 0
+
+
 def test_batch_read_reports_missing_ids_with_207(crm: Crm, hs: httpx.Client) -> None:
     kept = crm.create("contacts", email="ann@example.com", city="Ghent")
     gone = crm.create("contacts", email="bob@example.com")

@@ -217,5 +217,5 @@ def test_stage_in_use_is_kept_when_references_are_validated(crm: Crm, hs: httpx.
     assert hs.get(path).status_code == 200
 
 
-def test_pipelines_exist_only_for_deals(hs: httpx.Client) -> None:
+def test_contacts_have_no_pipelines(hs: httpx.Client) -> None:
     assert hs.get("/crm/v3/pipelines/contacts").status_code == 400
