@@ -1,4 +1,4 @@
-"""Routes of the pipelines API, for deal pipelines and their stages."""
+"""Routes of the pipelines API, for deal and order pipelines and their stages."""
 
 from __future__ import annotations
 
