@@ -15,7 +15,8 @@ import click
 
 from shopspot import logs
 from shopspot.deadletters import DeadLetter, DeadLetterStore
-from shopspot.settings import Settings, SettingsError, load_settings
+from shopspot.settings import Settings, SettingsError, load_settings, normalise_shop_domain
+from shopspot.trace.store import Subject, Traced
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -208,6 +209,45 @@ def status(as_json: bool) -> None:
 
     report = collect(Runtime(_settings()))
     click.echo(json.dumps(report, indent=2) if as_json else render(report))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice([kind.value for kind in Traced]))
+@click.argument("ident", metavar="ID")
+@click.option("--shop", help="The store (needed when several are configured).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_clear_errors
+def trace(kind: str, ident: str, shop: str | None, as_json: bool) -> None:
+    """The story of one order, checkout (by its token), customer or product: each delivery,
+    what was queued, each flush, and where it stands now."""
+    from shopspot.runtime import Runtime
+    from shopspot.trace.notes import ident_of
+    from shopspot.trace.story import collect, render
+
+    runtime = Runtime(_settings())
+    found = ident_of(Traced(kind), ident.strip())
+    if found is None:
+        raise click.BadParameter(f"not the id of a Shopify {kind}", param_hint="ID")
+    subject = Subject(_trace_shop(runtime.settings, shop), Traced(kind), found)
+    story = collect(runtime, subject)
+    if not story["timeline"]:
+        raise click.ClickException(
+            f"no trace of {kind} {subject.ident} of {subject.shop} in the last "
+            f"{runtime.settings.trace_days} days"
+        )
+    click.echo(json.dumps(story, indent=2) if as_json else render(story))
+
+
+def _trace_shop(settings: Settings, shop: str | None) -> str:
+    if shop is not None:
+        try:
+            return normalise_shop_domain(shop)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--shop") from None
+    if len(settings.stores) != 1:
+        raise click.UsageError("name the store with --shop")
+    (only,) = settings.stores
+    return only
 
 
 @main.group()
