@@ -16,7 +16,14 @@ import click
 
 from shopspot import logs
 from shopspot.deadletters import DeadLetter, DeadLetterStore
-from shopspot.settings import Settings, SettingsError, Store, load_settings
+from shopspot.settings import (
+    Settings,
+    SettingsError,
+    Store,
+    load_settings,
+    normalise_shop_domain,
+)
+from shopspot.trace.store import Subject, Traced
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -252,7 +259,10 @@ def _store(settings: Settings, shop: str | None) -> Store:
     if shop is None and len(stores) != 1:
         names = ", ".join(sorted(stores)) or "no store"
         raise click.UsageError(f"--shop is needed: one of {names}")
-    chosen = shop or next(iter(stores))
+    try:
+        chosen = normalise_shop_domain(shop) if shop else next(iter(stores))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shop") from None
     if chosen not in stores:
         raise click.BadParameter(f"not a configured store: {chosen}", param_hint="--shop")
     return stores[chosen]
@@ -309,6 +319,33 @@ def _goal(text: str | None) -> Decimal | None:
     if not amount.is_finite() or amount <= 0:
         raise click.BadParameter("a positive amount, for example 25000", param_hint="--goal")
     return amount
+
+
+@main.command()
+@click.argument("kind", type=click.Choice([kind.value for kind in Traced]))
+@click.argument("ident", metavar="ID")
+@click.option("--shop", help="The store (needed when several are configured).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_clear_errors
+def trace(kind: str, ident: str, shop: str | None, as_json: bool) -> None:
+    """The story of one order, checkout (by its token), customer or product: each delivery,
+    what was queued, each flush, and where it stands now."""
+    from shopspot.runtime import Runtime
+    from shopspot.trace.notes import ident_of
+    from shopspot.trace.story import collect, render
+
+    runtime = Runtime(_settings())
+    found = ident_of(Traced(kind), ident.strip())
+    if found is None:
+        raise click.BadParameter(f"not the id of a Shopify {kind}", param_hint="ID")
+    subject = Subject(_store(runtime.settings, shop).domain, Traced(kind), found)
+    story = collect(runtime, subject)
+    if not story["timeline"]:
+        raise click.ClickException(
+            f"no trace of {kind} {subject.ident} of {subject.shop} in the last "
+            f"{runtime.settings.trace_days} days"
+        )
+    click.echo(json.dumps(story, indent=2) if as_json else render(story))
 
 
 @main.group()

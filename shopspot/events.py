@@ -52,9 +52,16 @@ def object_id(payload: dict[str, Any]) -> str | None:
     whatever a bad one holds in its place (an email address, a megabyte) must not reach a log.
     """
     for key in ("id", "customer_id", "token", "shop_id"):
-        value = payload.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
-            return str(value)
-        if isinstance(value, str) and _ID_OR_TOKEN.fullmatch(value):
-            return value
+        found = id_or_token(payload.get(key))
+        if found is not None:
+            return found
+    return None
+
+
+def id_or_token(value: Any) -> str | None:
+    """The value as a string if it is shaped like a Shopify id or a checkout token."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return str(value)
+    if isinstance(value, str) and _ID_OR_TOKEN.fullmatch(value):
+        return value
     return None

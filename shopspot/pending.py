@@ -245,6 +245,21 @@ class PendingBuffer:
     def in_flight(self) -> int:
         return int(self._redis.zcard(self._leases))
 
+    def whereabouts(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        """Where each of these items is: "waiting" and/or "in_flight" (a newer version may
+        wait while an older one is written); items in neither are left out."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.hexists(self._items, key)
+                pipe.hexists(self._inflight, key)
+            answers = pipe.execute()
+        places: dict[str, list[str]] = {}
+        for key, waits, flies in zip(keys, answers[::2], answers[1::2], strict=True):
+            found = [place for place, there in (("waiting", waits), ("in_flight", flies)) if there]
+            if found:
+                places[key] = found
+        return places
+
     def forget_customer(self, shop: str, shopify_ids: Iterable[int]) -> int:
         """Privacy erasure (W5): the waiting items of these customers and orders of the shop
         and their applied versions; returns how many items were forgotten."""

@@ -2,8 +2,9 @@
 
 The HubSpot records stay, as with the native app: they are the merchant's CRM data, and
 the merchant handles requests there. Shopspot's own state holds HubSpot ids, hashed emails,
-and (until they are written or replayed) payloads in the pending buffers and dead letters;
-a redaction asks each store to forget the customer or the shop.
+the stories of objects (ids and times), and (until they are written or replayed) payloads in
+the pending buffers and dead letters; a redaction asks each store to forget the customer or
+the shop.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shopspot.pending import PendingBuffer
 from shopspot.shopify.models import CustomerDataRequest, CustomerRedact
 from shopspot.sync.memory import Memory
 from shopspot.topics import Buffer
+from shopspot.trace.store import TraceStore
 
 log = logging.getLogger("shopspot.privacy")
 
@@ -42,6 +44,7 @@ class PrivacyOffice:
         activity: ActivityLog,
         dead_letters: DeadLetterStore,
         buffers: Mapping[Buffer, PendingBuffer],
+        traces: TraceStore,
     ) -> None:
         self._redis = client
         self._memory = memory
@@ -50,6 +53,7 @@ class PrivacyOffice:
         self._activity = activity
         self._dead_letters = dead_letters
         self._buffers = buffers
+        self._traces = traces
 
     def redact_customer(self, shop: str, request: CustomerRedact) -> int:
         """customers/redact: returns how many pieces of state were erased."""
@@ -62,6 +66,7 @@ class PrivacyOffice:
         erased = self._memory.forget_customer(shop, customer_id, email, orders)
         erased += sum(b.forget_customer(shop, shopify_ids) for b in self._buffers.values())
         erased += self._dead_letters.forget_customer(shop, shopify_ids, email)
+        erased += self._traces.forget_customer(shop, customer_id, orders)
         log.info("customer redacted", extra={"fields": {"shop": shop, "erased": erased}})
         return erased
 
@@ -74,6 +79,7 @@ class PrivacyOffice:
         erased += sum(b.forget_shop(shop) for b in self._buffers.values())
         erased += self._dead_letters.forget_shop(shop)
         erased += self._verify_log.forget_shop(shop)
+        erased += self._traces.forget_shop(shop)
         log.info("shop redacted", extra={"fields": {"shop": shop, "erased": erased}})
         return erased
 

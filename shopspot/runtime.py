@@ -31,6 +31,7 @@ from shopspot.sync.flush import Flusher
 from shopspot.sync.memory import Memory
 from shopspot.sync.stalls import Stalls
 from shopspot.topics import Buffer
+from shopspot.trace.store import TraceStore
 
 log = logging.getLogger("shopspot")
 
@@ -53,6 +54,7 @@ class Runtime:
         self.due = CheckoutsDue(self.redis)
         self.verify_log = VerifyLog(self.redis)
         self.stalls = Stalls(self.redis)
+        self.traces = TraceStore(self.redis, settings.trace_days)
         self.buffers = {
             name: PendingBuffer(self.redis, name, settings.pending_lease_seconds) for name in Buffer
         }
@@ -121,8 +123,16 @@ class Runtime:
             activity=self.activity,
             dead_letters=self.dead_letters,
             buffers=self.buffers,
+            traces=self.traces,
         )
 
     @cached_property
     def flusher(self) -> Flusher:
-        return Flusher(self.context, self.dead_letters, self.activity, self.redis, self.transient)
+        return Flusher(
+            self.context,
+            self.dead_letters,
+            self.activity,
+            self.traces,
+            self.redis,
+            self.transient,
+        )

@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     pending_lease_seconds: float = Field(15.0, gt=0)
     # How long a lone event waits for others to share its batch.
     flush_delay_seconds: float = Field(0.2, ge=0)
+    # How long an object's story (`shopspot trace`) is kept after its last step. Stories are
+    # for the questions of the weeks after a sale; a year bounds what Redis holds on to.
+    trace_days: int = Field(14, ge=1, le=365)
 
     webhook_max_bytes: int = Field(2 * 1024 * 1024, gt=0)
     webhook_dedupe_seconds: int = Field(7 * 86_400, ge=7 * 86_400)

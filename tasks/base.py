@@ -26,6 +26,8 @@ from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
 from shopspot.shopify import describe_validation_error
+from shopspot.trace.notes import about
+from shopspot.trace.store import Step
 
 log = logging.getLogger("shopspot.tasks")
 
@@ -68,6 +70,7 @@ class SyncTask(Task):  # type: ignore[misc]
                 self._dead_letter(parsed, exc, failures + 1, fields, gave_up=True)
                 return "dead_lettered"
             countdown = policy.backoff(failures + 1)
+            runtime().traces.record([about(parsed, Step.TASK, "retry", reason=describe(exc))])
             log.warning(
                 "retrying after %s",
                 type(exc).__name__,
@@ -120,7 +123,7 @@ class SyncTask(Task):  # type: ignore[misc]
         if gave_up:
             reason = f"gave up after {attempts} attempts: {reason}"
         try:
-            runtime().dead_letters.put(
+            letter = runtime().dead_letters.put(
                 task=self.name,
                 event=event,
                 reason=reason,
@@ -132,6 +135,9 @@ class SyncTask(Task):  # type: ignore[misc]
             # Without a dead letter the event must stay a message: requeue it (or, with
             # Redis unreachable, leave it unacked for the visibility timeout to restore).
             raise Reject(store_error, requeue=True) from store_error
+        runtime().traces.record(
+            [about(event, Step.TASK, "dead_letter", letter=letter.id, reason=reason)]
+        )
         log.error(
             "dead-lettered: %s", reason, extra={"fields": {**fields, "outcome": "dead_letter"}}
         )

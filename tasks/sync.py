@@ -6,6 +6,8 @@ from __future__ import annotations
 from shopspot.events import WebhookEvent
 from shopspot.sync.items import item_for
 from shopspot.topics import Kind, parse_payload
+from shopspot.trace.notes import about
+from shopspot.trace.store import Step
 from tasks.base import SyncTask, runtime
 from tasks.queueing import schedule_flush
 from worker.app import app
@@ -20,9 +22,13 @@ def queue_event(event: WebhookEvent) -> str:
     rt = runtime()
     target = item_for(event, parse_payload(event.topic, event.payload), rt.memory)
     if target is None:
+        rt.traces.record([about(event, Step.TASK, "unchanged")])
         return "unchanged"
     buffer, item = target
     outcome = rt.buffers[buffer].offer(item)
+    rt.traces.record(
+        [about(event, Step.TASK, outcome, version=item.version, buffer=buffer, item=item.key)]
+    )
     if outcome == "queued":
         schedule_flush(buffer, rt.settings.flush_delay_seconds)
     return outcome

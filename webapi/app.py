@@ -7,6 +7,7 @@ from flask import Flask
 from shopspot.deliveries import DeliveryLedger
 from shopspot.redisconn import connect
 from shopspot.settings import Settings, load_settings
+from shopspot.trace.store import TraceStore
 from webapi import errors, health, webhooks
 from webapi.context import Publisher, ReceiverContext
 from worker.app import app as celery_app
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, publisher: Publisher | None = N
         redis=client,
         ledger=DeliveryLedger.from_settings(client, settings),
         publisher=publisher,
+        traces=TraceStore(client, settings.trace_days),
     )
     errors.register(app)
     app.register_blueprint(health.bp)

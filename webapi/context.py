@@ -1,4 +1,5 @@
-"""What the receiver's views share: settings, Redis, the delivery ledger, the publisher."""
+"""What the receiver's views share: settings, Redis, the delivery ledger, the publisher,
+the traces."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shopspot.deliveries import DeliveryLedger
 from shopspot.events import WebhookEvent
 from shopspot.settings import Settings, Store
 from shopspot.topics import Kind
+from shopspot.trace.store import TraceStore
 
 
 class Publisher(Protocol):
@@ -26,6 +28,7 @@ class ReceiverContext:
     redis: redis.Redis
     ledger: DeliveryLedger
     publisher: Publisher
+    traces: TraceStore
 
 
 def receiver_context(app: Flask) -> ReceiverContext:

@@ -2,7 +2,8 @@
 
 No HubSpot work happens here. The order of the checks matters: nothing about an unsigned
 request is trusted or logged beyond its shop header, and a delivery is only marked as
-accepted once its event sits on the queue.
+accepted once its event sits on the queue. An accepted or duplicate delivery is a step in
+its object's trace (one Redis call, never a reason to answer otherwise).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from shopspot.deliveries import Claim
 from shopspot.events import WebhookEvent
 from shopspot.settings import normalise_shop_domain
 from shopspot.topics import kind_of
+from shopspot.trace.notes import about
+from shopspot.trace.store import Step
 from webapi.context import receiver_context
 from webapi.errors import error_response
 from worker.enqueue import EnqueueError
@@ -135,6 +138,7 @@ def receive() -> Answer:
     except redis.RedisError as exc:
         return _unavailable("redis_unavailable", type(exc).__name__, fields)
     if claim is Claim.ACCEPTED:
+        context.traces.record([about(event, Step.RECEIVER, "duplicate", at=event.received_at)])
         log.info("duplicate delivery", extra={"fields": {**fields, "outcome": "duplicate"}})
         return jsonify(status="duplicate")
     if claim is Claim.IN_FLIGHT:
@@ -154,5 +158,7 @@ def receive() -> Answer:
         # Enqueued but not marked: a redelivery after the claim expires is enqueued again,
         # which the idempotent tasks absorb. Losing it is the only thing to avoid.
         log.warning("accepted without dedupe mark", extra={"fields": fields})
+    # Timed at arrival: its task may have queued it before this is recorded.
+    context.traces.record([about(event, Step.RECEIVER, "accepted", at=event.received_at)])
     log.info("queued", extra={"fields": {**fields, "outcome": "queued"}})
     return jsonify(status="queued")

@@ -25,6 +25,9 @@ from shopspot.sync import latency
 from shopspot.sync.context import SyncContext
 from shopspot.sync.items import apply, event_of
 from shopspot.topics import Buffer, kind_of
+from shopspot.trace.notes import about
+from shopspot.trace.records import hubspot_records
+from shopspot.trace.store import Note, Step, TraceStore
 
 log = logging.getLogger("shopspot.sync")
 
@@ -51,6 +54,7 @@ class Flusher:
         ctx: SyncContext,
         dead_letters: DeadLetterStore,
         activity: ActivityLog,
+        traces: TraceStore,
         client: redis.Redis,
         transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
     ) -> None:
@@ -60,6 +64,7 @@ class Flusher:
         self._ctx = ctx
         self._dead_letters = dead_letters
         self._activity = activity
+        self._traces = traces
 
     def flush(self, buffer: PendingBuffer, limit: int | None = None) -> FlushResult:
         """Write one batch; a transient failure is raised after the batch is put back."""
@@ -97,16 +102,16 @@ class Flusher:
     def _write(self, buffer: PendingBuffer, items: Sequence[Item], result: FlushResult) -> None:
         try:
             apply(self._ctx, Buffer(buffer.name), items)
-        except self._transient:
-            buffer.release(list(items))
+        except self._transient as exc:
+            self._put_back(buffer, items, exc)
             raise
         except Exception as exc:
             if len(items) > 1:
                 middle = len(items) // 2
                 try:
                     self._write(buffer, items[:middle], result)
-                except self._transient:
-                    buffer.release(list(items[middle:]))
+                except self._transient as failure:
+                    self._put_back(buffer, items[middle:], failure)
                     raise
                 self._write(buffer, items[middle:], result)
                 return
@@ -115,9 +120,50 @@ class Flusher:
             return
         buffer.done(list(items))
         result.synced += len(items)
+        self._trace_written(Buffer(buffer.name), items)
         # Imported objects did not come by webhook: their time says nothing about sync speed.
         live = [e for e in map(event_of, items) if e is not None and e.api_version != "import"]
         latency.record(self._redis, [event.received_at for event in live])
+
+    def _put_back(self, buffer: PendingBuffer, items: Sequence[Item], exc: BaseException) -> None:
+        """Not written for a reason that is no item's fault: the items wait for the next flush."""
+        buffer.release(list(items))
+        reason = describe(exc)
+        self._traces.record(
+            about(event, Step.FLUSH, "retry", version=item.version, reason=reason)
+            for item in items
+            if (event := event_of(item)) is not None
+        )
+
+    def _trace_written(self, buffer: Buffer, items: Sequence[Item]) -> None:
+        """Each written item's step, naming the HubSpot records it is in (the sweep's stage
+        moves belong to no event, so to no story)."""
+        notes = [
+            about(
+                event,
+                Step.FLUSH,
+                "written",
+                version=item.version,
+                # The item of an order or a checkout is grouped by its deal's key.
+                deal=item.group if buffer is Buffer.DEALS else None,
+                origin=None if item.origin == "live" else item.origin,
+            )
+            for item in items
+            if (event := event_of(item)) is not None
+        ]
+        traced = [note for note in notes if note is not None]
+        try:
+            records = hubspot_records(
+                self._ctx.memory, [(note.subject, note.entry.deal) for note in traced]
+            )
+        except redis.RedisError as exc:
+            # Written all the same: a trace never fails a flush.
+            log.warning("written items not traced: %s", type(exc).__name__)
+            return
+        self._traces.record(
+            Note(note.subject, note.entry.model_copy(update={"records": found}))
+            for note, found in zip(traced, records, strict=True)
+        )
 
     def _give_up(self, buffer: PendingBuffer, item: Item, exc: Exception) -> None:
         reason = describe(exc)
@@ -125,7 +171,7 @@ class Flusher:
         if event is None:
             log.error("sweep item failed: %s", reason, extra={"fields": {"outcome": "failed"}})
         else:
-            self._dead_letters.put(
+            letter = self._dead_letters.put(
                 task=FLUSH_STEP,
                 event=event,
                 reason=reason,
@@ -133,6 +179,18 @@ class Flusher:
                 attempts=1,
             )
             self._activity.failed(event.shop, kind_of(event.topic) or "", reason)
+            self._traces.record(
+                [
+                    about(
+                        event,
+                        Step.FLUSH,
+                        "dead_letter",
+                        version=item.version,
+                        letter=letter.id,
+                        reason=reason,
+                    )
+                ]
+            )
             log.error(
                 "dead-lettered: %s",
                 reason,

@@ -193,8 +193,19 @@ class Memory:
             self._redis.delete(*names)
 
     def variant_keys(self, shop: str, product_id: int) -> set[str]:
-        members = cast(set[bytes], self._redis.smembers(f"{_P}variants:{shop}:{product_id}"))
-        return {member.decode() for member in members}
+        return self.variant_keys_of(shop, [product_id])[product_id]
+
+    def variant_keys_of(self, shop: str, product_ids: Iterable[int]) -> dict[int, set[str]]:
+        """`variant_keys` of many products in one round trip to Redis."""
+        ids = list(dict.fromkeys(product_ids))
+        with self._redis.pipeline(transaction=False) as pipe:
+            for product_id in ids:
+                pipe.smembers(f"{_P}variants:{shop}:{product_id}")
+            found = cast(list[set[bytes]], pipe.execute())
+        return {
+            product_id: {member.decode() for member in members}
+            for product_id, members in zip(ids, found, strict=True)
+        }
 
     def deleted(self, shop: str, names: Iterable[str]) -> set[str]:
         """Which of these products ("product:<id>") or variants (their product key) were

@@ -122,6 +122,9 @@ def test_w5_customer_redact_erases_what_shopspot_keeps(shopspot: Shopspot) -> No
     after = _state_keys(shopspot)
     assert any("customer:test-shop" in k for k in before)
     assert not any("customer:test-shop" in k for k in after)
+    traced = ("|customer|7000000000000001", "|order|6000000000000001")
+    assert all(any(k.endswith(story) for k in before) for story in traced)
+    assert not any(k.endswith(story) for k in after for story in traced)
     assert shopspot.dead_letters.count() == 0
     assert shopspot.one("contacts", "email")["email"] == "ada@example.com"  # HubSpot's stays
 
@@ -154,6 +157,8 @@ def test_w5_a_data_request_is_recorded(shopspot: Shopspot) -> None:
 
 
 def _state_keys(shopspot: Shopspot) -> list[str]:
-    return [k.decode() for k in shopspot.redis.scan_iter(match="shopspot:mem:*")] + [
-        k.decode() for k in shopspot.redis.scan_iter(match="shopspot:delivery:*")
+    return [
+        k.decode()
+        for pattern in ("shopspot:mem:*", "shopspot:delivery:*", "shopspot:trace:*")
+        for k in shopspot.redis.scan_iter(match=pattern)
     ]

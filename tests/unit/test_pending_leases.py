@@ -1,4 +1,5 @@
-"""A flush's hold on its batch lasts as long as the flush lives, and not much longer (W9)."""
+"""A flush's hold on its batch lasts as long as the flush lives, and not much longer (W9);
+where an item is meanwhile."""
 
 from __future__ import annotations
 
@@ -38,3 +39,13 @@ def test_a_dead_flush_gives_its_batch_back_after_one_lease(buffer: PendingBuffer
     time.sleep(LEASE * 1.5)
     assert buffer.release_expired() == 3
     assert [item.key for item in buffer.take(10)] == [f"order:s:{n}" for n in range(3)]
+
+
+def test_an_item_is_found_waiting_in_flight_both_or_nowhere(buffer: PendingBuffer) -> None:
+    (taken,) = buffer.take(1)
+    buffer.offer(Item(taken.key, taken.group, 2, {}))  # a newer version, while it is written
+
+    assert buffer.whereabouts([taken.key, "order:s:1", "order:s:9"]) == {
+        taken.key: ["waiting", "in_flight"],
+        "order:s:1": ["waiting"],
+    }

@@ -57,6 +57,13 @@ def test_a_visibility_timeout_shorter_than_a_task_and_its_retry_is_refused() -> 
         settings(redis_url=REDIS, broker_visibility_timeout_seconds=100)
 
 
+@pytest.mark.parametrize("days", [0, 366])
+def test_trace_days_outside_a_day_to_a_year_are_refused(days: int) -> None:
+    assert settings(redis_url=REDIS).trace_days == 14
+    with pytest.raises(SettingsError, match=r"^TRACE_DAYS: "):
+        settings(redis_url=REDIS, trace_days=days)
+
+
 def test_redis_url_may_name_sentinels_and_the_master_they_know() -> None:
     loaded = settings(redis_url=SENTINELS, redis_sentinel_master="shop-state")
 

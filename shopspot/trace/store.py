@@ -1,0 +1,195 @@
+"""Each traced object's story in Redis: one capped list of steps per object, kept for
+`TRACE_DAYS` after its last step, and a bound on how many objects are traced at once.
+
+Recording is one script call for any number of steps, and it is best effort: a step lost to
+a Redis error never costs a delivery or a write. Steps hold ids, topics, times, outcomes and
+reasons (which carry no payload values, see `shopspot.reasons`), never a payload value.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, cast
+
+import redis
+from pydantic import BaseModel, ConfigDict
+
+log = logging.getLogger("shopspot.trace")
+
+_KEY_PREFIX = "shopspot:trace:"
+# Every traced object's list by the time of its last step: what bounds and ages them.
+_INDEX_KEY = "shopspot:trace:index"
+
+# The steps kept per object, newest last. An order's usual story takes about ten: each
+# delivery's answer and queueing, and each flush (a run of failed flushes is one step, see
+# `_RECORD`). An object changed more often than that keeps its latest steps.
+MAX_STEPS = 16
+# A product is one HubSpot record per variant, up to 2,048: a step names the first few.
+MAX_RECORDS = 3
+MAX_REASON = 200
+# Objects traced at once; past it, those whose last step is oldest are forgotten first. An
+# object takes about 3 KB of Redis for a usual story and 7 KB at most (measured on Redis 7):
+# 40,000 objects, two weeks of a store taking 700 orders a day with their checkouts and
+# customers, hold about 120 MB, and never more than 270 MB whatever the load. A busier store
+# keeps less than TRACE_DAYS of stories rather than more memory.
+MAX_OBJECTS = 40_000
+
+# KEYS: the index, then one trace list per step. ARGV: now, time to live in ms, MAX_STEPS,
+# MAX_OBJECTS, then the steps (JSON), one per list. A failed flush right after another of the
+# same step is merged into it, counting the failures and keeping when the first happened.
+_RECORD = """
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 2, #KEYS do
+  local key, step = KEYS[i], ARGV[i + 3]
+  local new = cjson.decode(step)
+  local last = new['outcome'] == 'retry' and redis.call('LINDEX', key, -1)
+  local old = last and cjson.decode(last)
+  if old and old['outcome'] == 'retry' and old['step'] == new['step'] then
+    new['retries'] = (old['retries'] or 1) + 1
+    new['since'] = old['since'] or old['at']
+    redis.call('LSET', key, -1, cjson.encode(new))
+  else
+    redis.call('RPUSH', key, step)
+    redis.call('LTRIM', key, -tonumber(ARGV[3]), -1)
+  end
+  redis.call('PEXPIRE', key, ttl)
+  redis.call('ZADD', KEYS[1], now, key)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl / 1000)
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
+if excess > 0 then
+  local oldest = redis.call('ZPOPMIN', KEYS[1], excess)
+  for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
+end
+return 1
+"""
+
+
+class Traced(StrEnum):
+    """The kinds of object `shopspot trace` tells the story of."""
+
+    ORDER = "order"
+    CHECKOUT = "checkout"
+    CUSTOMER = "customer"
+    PRODUCT = "product"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One Shopify object: a checkout by its token (its id where Shopify sends no token, as in
+    checkouts/delete), anything else by its id."""
+
+    shop: str
+    kind: Traced
+    ident: str
+
+
+class Step(StrEnum):
+    RECEIVER = "receiver"  # how the receiver answered the delivery
+    TASK = "task"  # what the kind's task made of the event: queued it for a flush, or not
+    FLUSH = "flush"  # what a flush did with it: written to HubSpot, put back, dead-lettered
+
+
+class Record(BaseModel):
+    """A HubSpot record a flush wrote: its type ("contact", "deal" or "product") and id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: str
+    id: str
+
+
+class Entry(BaseModel):
+    """One step of an object's story; what does not apply is left out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: float
+    step: Step
+    outcome: str
+    topic: str | None = None
+    event_id: str | None = None
+    version: int | None = None  # Shopify's updated_at (or the event's time) in epoch ms
+    buffer: str | None = None  # where the write waits for its flush, and under which item
+    item: str | None = None
+    deal: str | None = None  # the deal key an order or checkout was written to
+    records: tuple[Record, ...] | None = None
+    more_records: int | None = None  # records written beyond those named
+    origin: str | None = None  # "initial_import" for what the import wrote
+    reason: str | None = None
+    letter: str | None = None  # the dead letter's id
+    retries: int | None = None  # failed flushes in a row, merged into this step
+    since: float | None = None  # when the first of them failed
+
+
+@dataclass(frozen=True)
+class Note:
+    subject: Subject
+    entry: Entry
+
+
+class TraceStore:
+    def __init__(self, client: redis.Redis, days: int) -> None:
+        self._redis = client
+        self._ttl_ms = days * 86_400_000
+        self._record = client.register_script(_RECORD)
+
+    def record(self, notes: Iterable[Note | None]) -> None:
+        """Add each note's step to its object's story (None: the event names no object)."""
+        chosen = [note for note in notes if note is not None]
+        if not chosen:
+            return
+        keys = [_INDEX_KEY, *(_key(note.subject) for note in chosen)]
+        steps = [_capped(note.entry).model_dump_json(exclude_none=True) for note in chosen]
+        args: list[Any] = [time.time(), self._ttl_ms, MAX_STEPS, MAX_OBJECTS, *steps]
+        try:
+            self._record(keys=keys, args=args)
+        except redis.RedisError as exc:
+            log.warning("%d trace steps not recorded: %s", len(chosen), type(exc).__name__)
+
+    def entries(self, subject: Subject) -> list[Entry]:
+        """The object's steps in the order they happened."""
+        raws = cast(list[bytes], self._redis.lrange(_key(subject), 0, -1))
+        found = [Entry.model_validate_json(raw) for raw in raws]
+        return sorted(found, key=lambda entry: entry.at)
+
+    def forget_customer(self, shop: str, customer_id: int | None, order_ids: Iterable[int]) -> int:
+        """Privacy erasure (W5): the stories of the customer and of these orders; returns how
+        many were erased."""
+        subjects = [Subject(shop, Traced.ORDER, str(order_id)) for order_id in order_ids]
+        if customer_id is not None:
+            subjects.append(Subject(shop, Traced.CUSTOMER, str(customer_id)))
+        return self._forget([_key(subject) for subject in subjects])
+
+    def forget_shop(self, shop: str) -> int:
+        """Privacy erasure (W5): every story of the shop; returns how many were erased."""
+        # Every story is in the index until it is deleted or expires: the index finds them all.
+        members = self._redis.zscan_iter(_INDEX_KEY, match=f"{_KEY_PREFIX}{shop}|*", count=1000)
+        return self._forget([cast(bytes, name).decode() for name, _ in members])
+
+    def _forget(self, keys: Sequence[str]) -> int:
+        # One small command per story in one round trip: a shop may have thousands.
+        with self._redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.delete(key)
+                pipe.zrem(_INDEX_KEY, key)
+            answers = pipe.execute()
+        return sum(int(erased) for erased in answers[::2])
+
+
+def _capped(entry: Entry) -> Entry:
+    records, reason = entry.records or (), entry.reason or ""
+    if len(records) <= MAX_RECORDS and len(reason) <= MAX_REASON:
+        return entry
+    update: dict[str, Any] = {"reason": reason[:MAX_REASON] or None}
+    if len(records) > MAX_RECORDS:
+        update |= {"records": records[:MAX_RECORDS], "more_records": len(records) - MAX_RECORDS}
+    return entry.model_copy(update=update)
+
+
+def _key(subject: Subject) -> str:
+    return f"{_KEY_PREFIX}{subject.shop}|{subject.kind}|{subject.ident}"
