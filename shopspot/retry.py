@@ -96,6 +96,11 @@ def tasks(max_retries: int, max_backoff_seconds: float) -> RetryPolicy:
     return RetryPolicy(1.0, max_backoff_seconds, attempts=max_retries + 1)
 
 
+# A command's inline flushes (the import, the sweep, verify): they ride out a HubSpot hiccup
+# or contacts still held by a process that died (W8, W9), and give up only after minutes.
+DRAINS = RetryPolicy(0.5, 30.0, attempts=12)
+
+
 def flushes(max_backoff_seconds: float) -> RetryPolicy:
     """One buffer's flush. Never given up on a transient failure: the writes wait in Redis
     for as long as HubSpot is away, and the log says so once the wait grows long."""

@@ -4,6 +4,7 @@ answers again."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,3 +108,21 @@ def test_failed_flushes_are_counted_shown_and_cleared_once_hubspot_answers(
     assert line.endswith(" s, because HubSpot unavailable: 503 UNKNOWN")
     assert [r["properties"]["email"] for r in stored] == ["ada@example.com"]
     assert rt.dead_letters.list() == []
+
+
+def test_a_commands_drain_rides_out_hubspot_being_away(redis_url: str) -> None:
+    emails = [f"buyer{n}@example.com" for n in range(5)]
+    with hubspot_sandbox() as view:
+        rt = runtime(environment(redis_url, view))
+        rt.context  # the portal is set up before HubSpot goes away  # noqa: B018
+        offer_customers(rt, emails)
+        # Longer than the HubSpot client's own retries: the drain waits, as the worker would.
+        view.configure(fault_503_probability=1.0)
+        back = threading.Timer(8.0, lambda: view.configure(fault_503_probability=0.0))
+        back.start()
+        result = rt.flusher.drain(rt.buffers[Buffer.CONTACTS])
+        back.join()
+        stored = view.records("contacts", ["email"])
+
+    assert result.synced == len(emails) and result.dead_lettered == 0
+    assert sorted(r["properties"]["email"] for r in stored) == sorted(emails)
