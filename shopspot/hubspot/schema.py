@@ -75,7 +75,14 @@ def ensure_pipeline(
     pipelines = client.request("GET", "/crm/v3/pipelines/deals")["results"]
     found = next((p for p in pipelines if p["label"] == definition.label), None)
     if found is None:
-        found = client.request("POST", "/crm/v3/pipelines/deals", json=definition.as_hubspot())
+        try:
+            # Labels are unique: a try repeated after a lost answer is refused with a 409.
+            found = client.request(
+                "POST", "/crm/v3/pipelines/deals", json=definition.as_hubspot(), idempotent=True
+            )
+        except Conflict:
+            # Created by that lost answer's try, or by another set-up meanwhile.
+            return ensure_pipeline(client, definition, report)
         report.note(f"deal pipeline {definition.label}", created=True)
         return _pipeline(found)
     report.note(f"deal pipeline {definition.label}", created=False)
@@ -110,6 +117,7 @@ def _pipeline(answer: dict[str, Any]) -> Pipeline:
 
 
 def _create(client: HubSpotClient, path: str, body: dict[str, object]) -> None:
-    # A 409 means another set-up run created it meanwhile: what we wanted exists.
+    # Names are unique, so a try repeated after HubSpot applied one whose answer was lost is
+    # refused with a 409, as is one another set-up run beat us to: what we wanted exists.
     with contextlib.suppress(Conflict):
-        client.request("POST", path, json=body)
+        client.request("POST", path, json=body, idempotent=True)
