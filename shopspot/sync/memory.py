@@ -209,6 +209,15 @@ class Memory:
         names = cast(Iterable[bytes], self._redis.scan_iter(match=prefix + "*", count=1000))
         return {int(name.decode()[len(prefix) :]) for name in names}
 
+    def add_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
+        """Add to what `variant_keys` answers, by product id (`remember_variant_keys` sets it)."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for product_id, values in keys.items():
+                members = list(values)
+                if members:
+                    pipe.sadd(f"{_P}variants:{shop}:{product_id}", *members)
+            pipe.execute()
+
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
         name = f"{_P}variants:{shop}:{product_id}"
         with self._redis.pipeline(transaction=True) as pipe:
