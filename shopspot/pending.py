@@ -16,19 +16,17 @@ and restarts until it is applied or dead-lettered.
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import redis
 
-_KEY_PREFIX = "shopspot:pending:"
+from shopspot.leases import renewed
 
-log = logging.getLogger("shopspot.sync")
+_KEY_PREFIX = "shopspot:pending:"
 
 # A version that no update can beat: deletions are final (Shopify never reuses an id).
 FINAL = 2**62
@@ -188,26 +186,10 @@ class PendingBuffer:
         )
         return [Item.load(raw) for raw in raws]
 
-    @contextmanager
-    def holding(self, items: Sequence[Item]) -> Iterator[None]:
-        """Renew the items' lease every third of it until the block ends, so that only a
-        holder that died lets its lease run out."""
-        stop = threading.Event()
-
-        def renew() -> None:
-            while not stop.wait(self._lease / 3):
-                try:
-                    self._renew(items)
-                except redis.RedisError as exc:
-                    log.warning("lease of %s not renewed: %s", self.name, type(exc).__name__)
-
-        heartbeat = threading.Thread(target=renew, name=f"lease-{self.name}", daemon=True)
-        heartbeat.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            heartbeat.join()
+    def holding(self, items: Sequence[Item]) -> AbstractContextManager[None]:
+        """Renew the items' lease while the block runs, so that only a holder that died lets
+        its lease run out."""
+        return renewed(lambda: self._renew(items), self._lease, self.name)
 
     def _renew(self, items: Sequence[Item]) -> None:
         # XX: an item settled meanwhile is no longer leased, and must not be again.
