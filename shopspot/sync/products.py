@@ -90,6 +90,14 @@ def product_ids_for_lines(
         }
         missing = [key for key in unknown if key not in known]
         stubs = [_stub(shop, key, keyed[key]) for key in missing]
+        # Variants of their products from now on, so that the product's deletion, or an
+        # update without them, archives them too.
+        variants: dict[int, set[str]] = {}
+        for key in missing:
+            product_id = keyed[key].product_id
+            if product_id is not None:
+                variants.setdefault(product_id, set()).add(key)
+        ctx.memory.add_variant_keys(shop, variants)
         known |= _upsert(ctx, stubs)
         ctx.memory.remember_products({key: known[key] for key in unknown if key in known})
     return {

@@ -159,6 +159,15 @@ def test_p3_order_line_items_point_at_the_variant_product(shopspot: Shopspot) ->
     assert item["description"] == "Holds tea and numbers."
 
 
+def test_p2_a_product_met_only_on_an_order_line_is_archived_when_deleted(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("orders/create", order(lines=[MUG_LINE]))
+    shopspot.send("products/delete", {"id": 8_000_000_000_000_001})
+
+    assert shopspot.records("products") == []
+
+
 def test_a_line_for_a_product_not_synced_yet_gets_its_product_then_the_full_one(
     shopspot: Shopspot,
 ) -> None:
