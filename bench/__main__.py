@@ -28,8 +28,13 @@ def machine() -> str:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    meminfo = Path("/proc/meminfo")
+    memory = ""
+    if meminfo.exists():
+        total_kb = int(meminfo.read_text().split("MemTotal:", 1)[1].split()[0])
+        memory = f", {total_kb / 1024**2:.0f} GB memory"
     return (
-        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}"
     )
 
@@ -37,20 +42,27 @@ def machine() -> str:
 def main(names: list[str]) -> None:
     available = sorted(path.stem for path in (ROOT / "bench").glob("bench_*.py"))
     chosen = [f"bench_{name.removeprefix('bench_')}" for name in names] or available
-    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name in chosen:
         print(f"running {name} ...", flush=True)
         module = importlib.import_module(f"bench.{name}")
         figures = module.run()
-        results[name] = {
-            "title": (module.__doc__ or name).strip().splitlines()[0],
-            "about": (module.__doc__ or "").strip(),
-            "figures": figures,
-            "command": f"make bench  (or: python -m bench {name.removeprefix('bench_')})",
-            "machine": machine(),
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        }
+        command = f"make bench  (or: python -m bench {name.removeprefix('bench_')})"
+        record(name, module.__doc__ or name, figures, command)
         print(json.dumps(figures, indent=2), flush=True)
+
+
+def record(name: str, about: str, figures: dict[str, Any], command: str) -> None:
+    """Keep a run's figures under `name` in docs/benchmarks.json and rewrite the document,
+    with the other runs' last figures."""
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[name] = {
+        "title": about.strip().splitlines()[0],
+        "about": about.strip(),
+        "figures": figures,
+        "command": command,
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     DOC.write_text(render(results))
     print(f"wrote {DOC.relative_to(ROOT)}")

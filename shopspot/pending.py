@@ -2,10 +2,11 @@
 
 A webhook task `offer`s its event under an item key (one per Shopify object and kind of
 change); a newer version replaces an older one still waiting, and a version older than the
-one already applied is dropped (newest wins). A flush `take`s up to a batch of items,
-writes them with HubSpot's batch calls, and marks them `done`, or `release`s them back when
-HubSpot could not take them. Items of one group (one deal, one product, one customer) are
-never in two flushes at once, so two versions of an object cannot overtake each other.
+one already applied, waiting or being written is dropped (newest wins). A flush `take`s up
+to a batch of items, writes them with HubSpot's batch calls, and marks them `done`, or
+`release`s them back when HubSpot could not take them. Items of one group (one deal, one
+product, one customer) are never in two flushes at once, so two versions of an object
+cannot overtake each other.
 
 Taken items are leased, and the lease is renewed while the flush holding them lives: a flush
 that dies leaves them to come back within one short lease (W9), however long a live one takes.
@@ -16,34 +17,37 @@ and restarts until it is applied or dead-lettered.
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import redis
 
-_KEY_PREFIX = "shopspot:pending:"
+from shopspot.leases import renewed
 
-log = logging.getLogger("shopspot.sync")
+_KEY_PREFIX = "shopspot:pending:"
 
 # A version that no update can beat: deletions are final (Shopify never reuses an id).
 FINAL = 2**62
 
-# KEYS: items, order, applied. ARGV: key, version, entry. → "queued" | "stale" | "duplicate"
+# KEYS: items, order, applied, inflight items. ARGV: key, version, entry, now.
+# → "queued" | "stale" | "duplicate"
 _OFFER = """
 local applied = tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '-1')
 local version = tonumber(ARGV[2])
 if version < applied then return 'stale' end
 if version == applied then return 'duplicate' end
+-- A version waiting, or one a flush is writing now, that is as new or newer wins.
 local waiting = redis.call('HGET', KEYS[1], ARGV[1])
-if waiting then
-  local waiting_version = tonumber(cjson.decode(waiting)['version'])
-  if version < waiting_version then return 'stale' end
-  if version == waiting_version then return 'duplicate' end
+local writing = redis.call('HGET', KEYS[4], ARGV[1])
+for _, held in ipairs({waiting, writing}) do
+  if held then
+    local held_version = tonumber(cjson.decode(held)['version'])
+    if version < held_version then return 'stale' end
+    if version == held_version then return 'duplicate' end
+  end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[1])
@@ -170,7 +174,7 @@ class PendingBuffer:
         with self._redis.pipeline(transaction=False) as pipe:
             for item in items:
                 self._offer(
-                    keys=[self._items, self._order, self._applied],
+                    keys=[self._items, self._order, self._applied, self._inflight],
                     args=[item.key, item.version, item.dump(), now],
                     client=pipe,
                 )
@@ -195,26 +199,10 @@ class PendingBuffer:
         )
         return [Item.load(raw) for raw in raws]
 
-    @contextmanager
-    def holding(self, items: Sequence[Item]) -> Iterator[None]:
-        """Renew the items' lease every third of it until the block ends, so that only a
-        holder that died lets its lease run out."""
-        stop = threading.Event()
-
-        def renew() -> None:
-            while not stop.wait(self._lease / 3):
-                try:
-                    self._renew(items)
-                except redis.RedisError as exc:
-                    log.warning("lease of %s not renewed: %s", self.name, type(exc).__name__)
-
-        heartbeat = threading.Thread(target=renew, name=f"lease-{self.name}", daemon=True)
-        heartbeat.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            heartbeat.join()
+    def holding(self, items: Sequence[Item]) -> AbstractContextManager[None]:
+        """Renew the items' lease while the block runs, so that only a holder that died lets
+        its lease run out."""
+        return renewed(lambda: self._renew(items), self._lease, self.name)
 
     def _renew(self, items: Sequence[Item]) -> None:
         # XX: an item settled meanwhile is no longer leased, and must not be again.

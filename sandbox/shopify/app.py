@@ -116,7 +116,9 @@ class SimulatorApp:
             return _json({"errors": "abandon_after_seconds must be a number"}, 400)
         if not math.isfinite(abandon_after) or abandon_after < 0:
             return _json({"errors": "abandon_after_seconds must be a non-negative number"}, 400)
-        return _json(expected(self.sim.store, self.sim.clock.now(), abandon_after))
+        records = request.args.get("records", "false").lower() in ("1", "true")
+        store, now = self.sim.store, self.sim.clock.now()
+        return _json(expected(store, now, abandon_after, records=records))
 
     def changes(self, request: Request) -> Response:
         body = request.get_json(silent=True) or {}

@@ -287,9 +287,13 @@ class Factory:
             checkout_id = self.between(*UNLISTED_CHECKOUT_IDS)
         else:
             checkout_token, checkout_id = None, None
-        billing = customer.address if customer is not None and customer.address else None
-        if billing is None and self.chance(0.7):
-            billing = self.address(self.pick(pools.FIRST_NAMES), self.pick(pools.LAST_NAMES), None)
+        if checkout is not None:
+            billing = checkout.billing_address  # Shopify's order keeps what the buyer typed
+        else:
+            billing = customer.address if customer is not None and customer.address else None
+            if billing is None and self.chance(0.7):
+                first, last = self.pick(pools.FIRST_NAMES), self.pick(pools.LAST_NAMES)
+                billing = self.address(first, last, None)
         shipping = 0 if source == "pos" or billing is None else self.pick((0, 500, 1000))
         handle_hint = lines[0].title.lower().replace(" ", "-")
         landing = self.pick(pools.LANDING_PAGES).format(handle=handle_hint)

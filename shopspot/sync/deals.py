@@ -72,6 +72,9 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
         if props:  # a checkout arriving after its order changes nothing (D7)
             deals[dkey] = props
     written = {dkey: sale for dkey, sale in sales.items() if dkey in deals}
+    _archive_lines_left_behind(
+        ctx, shop, [s for d, s in sales.items() if d not in deals and isinstance(s, Checkout)]
+    )
     if not written:
         return
 
@@ -128,6 +131,20 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)
     ctx.due.cancel(done)
+
+
+def _archive_lines_left_behind(ctx: SyncContext, shop: str, late: Sequence[Checkout]) -> None:
+    """Checkouts that reached their deal after its order write nothing (D7). But a write of
+    one that died after its line items reached HubSpot, and before Shopspot remembered them,
+    left them on no deal: the order's write could not know to archive them, so they go now."""
+    keys = [
+        record[LINE_KEY]
+        for checkout in late
+        for record in line_item_properties(shop, checkout, hs_product_ids={}, product_bodies={})
+    ]
+    if keys:
+        found = crm.batch_read(ctx.client, LINE_ITEMS, keys, id_property=LINE_KEY)
+        crm.batch_archive(ctx.client, LINE_ITEMS, [str(record["id"]) for record in found])
 
 
 def _buyer(shop: str, sale: Sale) -> ContactWrite:

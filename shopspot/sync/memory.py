@@ -22,6 +22,7 @@ from typing import Any, cast
 import redis
 
 from shopspot.errors import TransientError
+from shopspot.leases import renewed
 from shopspot.mapping.values import key
 from shopspot.redisconn import delete_matching
 
@@ -37,6 +38,12 @@ end
 for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1], 'PX', ARGV[2]) end
 return 1
 """
+_RENEW = """
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('PEXPIRE', key, ARGV[2]) end
+end
+return 1
+"""
 _UNLOCK = """
 for _, key in ipairs(KEYS) do
   if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
@@ -45,8 +52,9 @@ return 1
 """
 # What happened to customers' contacts when their email changed (C10): the last ones, for status.
 IDENTITY_EVENTS_KEPT = 1000
-# A contact is locked while one flush writes it; a holder that died frees it after this.
-CONTACT_LEASE_SECONDS = 60.0
+# A contact is locked while one flush writes it, the lock renewed while the flush lives; a
+# holder that died frees it after this (W9).
+CONTACT_LEASE_SECONDS = 15.0
 CONTACT_WAIT_SECONDS = 10.0
 
 
@@ -96,9 +104,13 @@ class DealMemory:
 
 
 class Memory:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(
+        self, client: redis.Redis, contact_lease_seconds: float = CONTACT_LEASE_SECONDS
+    ) -> None:
         self._redis = client
+        self._contact_lease = contact_lease_seconds
         self._lock = client.register_script(_LOCK)
+        self._renew = client.register_script(_RENEW)
         self._unlock = client.register_script(_UNLOCK)
 
     @contextmanager
@@ -110,14 +122,19 @@ class Memory:
         customer update) reach HubSpot in the order their versions were checked."""
         keys = [f"{_P}contact-lock:{_email_hash(email)}" for email in sorted(set(emails))]
         owner = uuid.uuid4().hex
-        lease = int(CONTACT_LEASE_SECONDS * 1000)
+        lease = int(self._contact_lease * 1000)
         deadline = time.monotonic() + wait_seconds
         while not self._lock(keys=keys, args=[owner, lease]):
             if time.monotonic() > deadline:
                 raise ContactsBusy(f"{len(keys)} contacts held by other flushes")
             time.sleep(random.uniform(0.01, 0.05))
+
+        def renew() -> None:
+            self._renew(keys=keys, args=[owner, lease])
+
         try:
-            yield
+            with renewed(renew, self._contact_lease, "contacts"):
+                yield
         finally:
             self._unlock(keys=keys, args=[owner])
 
@@ -226,6 +243,15 @@ class Memory:
         prefix = f"{_P}variants:{shop}:"
         names = cast(Iterable[bytes], self._redis.scan_iter(match=prefix + "*", count=1000))
         return {int(name.decode()[len(prefix) :]) for name in names}
+
+    def add_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
+        """Add to what `variant_keys` answers, by product id (`remember_variant_keys` sets it)."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for product_id, values in keys.items():
+                members = list(values)
+                if members:
+                    pipe.sadd(f"{_P}variants:{shop}:{product_id}", *members)
+            pipe.execute()
 
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
         name = f"{_P}variants:{shop}:{product_id}"

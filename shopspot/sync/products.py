@@ -15,24 +15,35 @@ KEY = "shopify_product_key"
 
 
 def write_products(ctx: SyncContext, shop: str, products: Sequence[Product]) -> None:
+    """Upsert each variant's product and archive those of variants no longer there (P3).
+
+    What Shopspot knows of a product's variants is widened before the writes and narrowed
+    only after them: a deletion that follows a write which died half-way still finds every
+    variant product the write may have created, and a retry still finds the ones to archive.
+    """
     records = [
         props
         for product in products
         for props in product_properties(shop, product, with_hs_images=ctx.with_hs_images)
     ]
-    ids = _upsert(ctx, records)
     removed: list[str] = []
+    variants: dict[int, set[str]] = {}
     for product in products:
         current = {product_key(shop, product.id, variant.id) for variant in product.variants}
         # A product webhook lists at most 100 variants in full; the rest only by id.
         listed = {product_key(shop, product.id, vid) for vid in product.all_variant_ids}
         removed += sorted(ctx.memory.variant_keys(shop, product.id) - current - listed)
-        ctx.memory.remember_variant_keys(shop, product.id, current | listed)
+        variants[product.id] = current | listed
+    ctx.memory.add_variant_keys(shop, variants)
+    ids = _upsert(ctx, records)
     ctx.memory.remember_product_bodies(
         shop, {p.id: p.body_html for p in products if p.body_html is not None}
     )
-    _archive(ctx, removed)
+    # Marked before they are archived, so that no order line brings them back meanwhile.
     ctx.memory.remember_deleted(shop, removed)
+    _archive(ctx, removed)
+    for product_id, keys in variants.items():
+        ctx.memory.remember_variant_keys(shop, product_id, keys)
     ctx.memory.remember_products(ids)
 
 
@@ -42,10 +53,12 @@ def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> 
     ids = list(product_ids)
     for product_id in ids:
         keys += sorted(ctx.memory.variant_keys(shop, product_id))
-        ctx.memory.remember_variant_keys(shop, product_id, ())
-    _archive(ctx, keys)
-    # Orders keep naming deleted products; their lines must not bring them back.
+    # Orders keep naming deleted products; their lines must not bring them back. Marked
+    # before the archive, and the variants forgotten after it, as in write_products.
     ctx.memory.remember_deleted(shop, [f"product:{pid}" for pid in ids] + keys)
+    _archive(ctx, keys)
+    for product_id in ids:
+        ctx.memory.remember_variant_keys(shop, product_id, ())
 
 
 def product_ids_for_lines(
@@ -77,6 +90,14 @@ def product_ids_for_lines(
         }
         missing = [key for key in unknown if key not in known]
         stubs = [_stub(shop, key, keyed[key]) for key in missing]
+        # Variants of their products from now on, so that the product's deletion, or an
+        # update without them, archives them too.
+        variants: dict[int, set[str]] = {}
+        for key in missing:
+            product_id = keyed[key].product_id
+            if product_id is not None:
+                variants.setdefault(product_id, set()).add(key)
+        ctx.memory.add_variant_keys(shop, variants)
         known |= _upsert(ctx, stubs)
         ctx.memory.remember_products({key: known[key] for key in unknown if key in known})
     return {

@@ -145,6 +145,21 @@ def test_d7_a_checkout_update_after_its_order_changes_nothing(shopspot: Shopspot
     assert len(shopspot.records("line_items")) == 1
 
 
+def test_d7_line_items_a_dead_checkout_write_left_go_when_the_checkout_comes_late(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("orders/create", order(checkout_token=TOKEN))
+    # What a write of the checkout leaves when its worker dies after the line items reached
+    # HubSpot: line items on no deal, that Shopspot does not remember.
+    key = f"test-shop.myshopify.com:checkout:{TOKEN}:0"
+    body = {"properties": {"shopify_line_item_key": key, "name": "Analytical Mug"}}
+    shopspot.hubspot.api.post("/crm/v3/objects/line_items", json=body).raise_for_status()
+    shopspot.send("checkouts/create", checkout(token=TOKEN))
+
+    (item,) = shopspot.records("line_items", "shopify_line_item_key")
+    assert item["shopify_line_item_key"] == "test-shop.myshopify.com:9000000000000001"
+
+
 def test_d8_the_sweep_moves_old_pending_checkouts_to_abandoned(shopspot: Shopspot) -> None:
     # Created long ago: due for the sweep at once. The other is fresh.
     shopspot.send("checkouts/create", checkout(token=TOKEN))

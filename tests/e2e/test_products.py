@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pytest
 
+from shopspot.events import WebhookEvent
+from shopspot.hubspot.errors import Unavailable
+from shopspot.pending import PendingBuffer
+from shopspot.runtime import Runtime
+from shopspot.settings import load_settings
+from shopspot.sync.items import item_for
+from shopspot.topics import parse_payload
 from tests.e2e.conftest import Shopspot
+from tests.e2e.test_backfill import lowered
 from tests.support.shopify import MUG_LINE, order, product
+from tests.support.simulated import Simulated
 
 pytestmark = pytest.mark.integration
 
@@ -53,6 +65,60 @@ def test_p2_deleting_a_product_archives_it(shopspot: Shopspot) -> None:
     assert shopspot.hubspot.stats()["objects"]["products"]["archived"] == 3
 
 
+def offer(runtime: Runtime, shop: str, topic: str, payload: dict[str, Any]) -> PendingBuffer:
+    """Queue a webhook's write as its task would; the buffer it waits in."""
+    event = WebhookEvent(
+        shop=shop, topic=topic, event_id=topic, received_at=time.time(), payload=payload
+    )
+    target = item_for(event, parse_payload(topic, payload), runtime.memory)
+    assert target is not None
+    buffer = runtime.buffers[target[0]]
+    assert buffer.offer(target[1]) == "queued"
+    return buffer
+
+
+def active_product_ids(simulated: Simulated) -> set[str]:
+    found = simulated.hubspot.records("products", ["shopify_product_id"])
+    return {record["properties"]["shopify_product_id"] for record in found}
+
+
+def test_p2_a_deletion_hubspot_failed_to_archive_is_archived_by_the_next_flush(
+    simulated: Simulated,
+) -> None:
+    simulated.cli("backfill")
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    doomed = next(iter(simulated.simulator.app.sim.store.products)).id
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    buffer = offer(runtime, shop, "products/delete", {"id": doomed})
+
+    simulated.hubspot.configure(fault_503_probability=1.0)
+    with pytest.raises(Unavailable):
+        runtime.flusher.flush(buffer)
+    simulated.hubspot.configure(fault_503_probability=0.0)
+    runtime.flusher.drain(buffer)
+
+    assert str(doomed) not in active_product_ids(simulated)
+
+
+def test_p2_a_deletion_finds_the_products_of_a_write_that_died_half_way(
+    simulated: Simulated,
+) -> None:
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    buffer = offer(runtime, shop, "products/create", product(variants=SIZES))
+    # HubSpot writes the products, but its answers are lost: the flush gives up.
+    simulated.hubspot.configure(fault_after_write_probability=1.0)
+    with pytest.raises(Unavailable):
+        runtime.flusher.flush(buffer)
+    simulated.hubspot.configure(fault_after_write_probability=0.0)
+    assert "8000000000000001" in active_product_ids(simulated)
+
+    offer(runtime, shop, "products/delete", {"id": 8_000_000_000_000_001})
+    runtime.flusher.drain(buffer)
+
+    assert "8000000000000001" not in active_product_ids(simulated)
+
+
 def test_p3_each_variant_is_a_product_named_after_it(shopspot: Shopspot) -> None:
     shopspot.send("products/create", product(variants=SIZES))
 
@@ -91,6 +157,15 @@ def test_p3_order_line_items_point_at_the_variant_product(shopspot: Shopspot) ->
     by_id = {p["id"]: p for p in shopspot.records("products", "name")}
     assert by_id[item["hs_product_id"]]["name"] == "Analytical Mug - Large"
     assert item["description"] == "Holds tea and numbers."
+
+
+def test_p2_a_product_met_only_on_an_order_line_is_archived_when_deleted(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("orders/create", order(lines=[MUG_LINE]))
+    shopspot.send("products/delete", {"id": 8_000_000_000_000_001})
+
+    assert shopspot.records("products") == []
 
 
 def test_a_line_for_a_product_not_synced_yet_gets_its_product_then_the_full_one(

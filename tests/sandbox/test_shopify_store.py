@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from sandbox.shopify.generate import generate
-from sandbox.shopify.payloads import checkout_payload, customer_payload, order_payload
+from sandbox.shopify.payloads import (
+    checkout_payload,
+    customer_payload,
+    order_payload,
+    product_payload,
+)
 from sandbox.shopify.store import Store
 from tests.sandbox.shopify_fixtures import NOW, Running, running_simulator, small_config
 
@@ -178,3 +183,99 @@ def test_expected_matches_an_independent_count(
 def test_expected_rejects_a_bad_abandon_delay(running: Running) -> None:
     response = running.client.get("/_simulator/expected", params={"abandon_after_seconds": "x"})
     assert response.status_code == 400
+
+
+def _line_name(line: dict[str, Any]) -> str:
+    variant = line.get("variant_title") or ""
+    plain = variant in ("", "Default Title")
+    return str(line["title"] if plain else f"{line['title']} - {variant}")
+
+
+def _independent_records(store: Store) -> dict[str, Any]:
+    """Products and deals from the webhook payloads, keyed as the README says."""
+    version, shop = "2026-04", store.shop.domain
+    products = []
+    for product in store.products:
+        body = product_payload(store, product, "products/update", version)
+        only_default = [v["title"] for v in body["variants"]] == ["Default Title"]
+        products += [
+            {
+                "key": f"{shop}:{body['id']}:{variant['id']}",
+                "name": body["title"] if only_default else f"{body['title']} - {variant['title']}",
+                "price": variant["price"],
+            }
+            for variant in body["variants"]
+        ]
+    deals = []
+    for order in store.orders:
+        body = order_payload(store, order, "orders/updated", version)
+        token = body["checkout_token"]
+        deals.append(
+            {
+                "keys": [f"{shop}:{token}", f"{shop}:order:{body['id']}"]
+                if token
+                else [f"{shop}:order:{body['id']}"],
+                "amount": body["current_total_price"],
+                "name": body["name"],
+                "line_items": sorted(_line_name(line) for line in body["line_items"]),
+            }
+        )
+    for checkout in store.checkouts:
+        body = checkout_payload(store, checkout, "checkouts/update", version)
+        if body["completed_at"] is None:
+            deals.append(
+                {
+                    "keys": [f"{shop}:{body['token']}"],
+                    "amount": body["total_price"],
+                    "name": f"Checkout {body['token'][:8]}",
+                    "line_items": sorted(_line_name(line) for line in body["line_items"]),
+                }
+            )
+    return {"products": products, "deals": deals}
+
+
+def test_expected_records_agree_with_the_payloads(running: Running, store: Store) -> None:
+    answer = running.client.get(
+        "/_simulator/expected", params={"abandon_after_seconds": 86400, "records": "true"}
+    ).json()
+    records = answer["records"]
+    independent = _independent_records(store)
+
+    assert records["products"] == independent["products"]
+    without_stage = [{k: v for k, v in d.items() if k != "stage"} for d in records["deals"]]
+    assert without_stage == independent["deals"]
+    stages = Counter(deal["stage"] for deal in records["deals"])
+    assert {s: n for s, n in answer["deals_by_stage"].items() if n} == dict(stages)
+    assert len(records["contacts"]) == answer["contacts"]
+
+
+def test_expected_contacts_name_their_people_by_the_newest_source(
+    running: Running, store: Store
+) -> None:
+    answer = running.client.get("/_simulator/expected", params={"records": "true"}).json()
+    contacts = {contact["email"]: contact for contact in answer["records"]["contacts"]}
+    shared = Counter(c.email.lower() for c in store.customers if c.email)
+    guest_emails = {
+        sale.email.lower()
+        for sale in [*store.orders, *store.checkouts]
+        if sale.customer_id is None and sale.email
+    }
+    alone = [
+        c
+        for c in store.customers
+        if c.email and c.last_name and shared[c.email.lower()] == 1
+        and c.email.lower() not in guest_emails
+    ]  # fmt: skip
+    assert alone
+    for customer in alone:
+        contact = contacts[customer.email.lower()]  # type: ignore[union-attr]
+        assert (contact["firstname"], contact["lastname"]) == (
+            [customer.first_name],
+            [customer.last_name],
+        )
+        assert contact["sources"][0] == f"gid://shopify/Customer/{customer.id}"
+    guests = [o for o in store.orders if o.customer_id is None and o.email and o.billing_address]
+    newest = {o.email.lower(): o for o in sorted(guests, key=lambda o: o.updated_at)}  # type: ignore[union-attr]
+    for email, order in newest.items():
+        if email not in shared and order.billing_address and order.billing_address.first_name:
+            assert order.billing_address.first_name in contacts[email]["firstname"]

@@ -27,9 +27,11 @@ def idle(client: redis.Redis) -> bool:
     return not busy(client)
 
 
-def settle(client: redis.Redis) -> None:
+def settle(client: redis.Redis, timeout: float = 30.0) -> None:
     """Wait until Shopspot is idle, and still idle a moment later: a flush may be scheduled
     right after a check, and a message a worker has just popped is briefly in no queue."""
     for _ in range(3):
-        wait_for(lambda: idle(client), timeout=30, message=f"Shopspot to finish ({busy(client)})")
+        wait_for(
+            lambda: idle(client), timeout=timeout, message=f"Shopspot to finish ({busy(client)})"
+        )
         time.sleep(0.05)

@@ -75,30 +75,52 @@ def start_receiver(env: Mapping[str, str], logdir: Path) -> tuple[Process, str]:
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
-        if process.popen.poll() is not None:
-            raise AssertionError(f"receiver exited:\n{process.log()}")
         try:
             return httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200
         except httpx.HTTPError:
             return False
 
-    wait_for(healthy, timeout=20, message="the receiver to answer /healthz")
-    return process, url
+    return _started(process, healthy, "the receiver to answer /healthz"), url
 
 
-def start_worker(env: Mapping[str, str], logdir: Path, name: str = "worker") -> Process:
+def start_worker(
+    env: Mapping[str, str], logdir: Path, name: str = "worker", concurrency: int = 1
+) -> Process:
     argv = [
-        *SHOPSPOT, "worker", "--concurrency", "1", "--",
+        *SHOPSPOT, "worker", "--concurrency", str(concurrency), "--",
         "--include", "tests.support.probe_tasks",
         "--hostname", f"{name}@%h",
         "--without-mingle", "--without-gossip",
     ]  # fmt: skip
     process = Process(name, argv, env, logdir)
+    return _started(process, lambda: " ready." in process.log(), f"{name} to be ready")
 
-    def ready() -> bool:
+
+def start_beat(env: Mapping[str, str], logdir: Path) -> Process:
+    argv = [*SHOPSPOT, "beat", "--schedule", str(logdir / "celerybeat-schedule")]
+    process = Process("beat", argv, env, logdir)
+    return _started(process, lambda: "beat: Starting..." in process.log(), "beat to start")
+
+
+def _started(process: Process, ready: Callable[[], bool], what: str) -> Process:
+    def probe() -> bool:
         if process.popen.poll() is not None:
-            raise AssertionError(f"worker exited:\n{process.log()}")
-        return " ready." in process.log()
+            raise AssertionError(f"{process.name} exited:\n{process.log()}")
+        return ready()
 
-    wait_for(ready, timeout=30, message=f"{name} to be ready")
+    wait_for(probe, timeout=30, message=what)
     return process
+
+
+def run_command(env: Mapping[str, str], logdir: Path, *args: str, timeout: float) -> str:
+    """Run a `shopspot` command to its end; its output, also kept in `<logdir>/shopspot.log`,
+    is returned. A failure raises with the output."""
+    done = subprocess.run(
+        [*SHOPSPOT, *args], env=dict(env), cwd=logdir, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+    with (logdir / "shopspot.log").open("a") as log:
+        log.write(f"$ shopspot {' '.join(args)}\n{done.stdout}{done.stderr}")
+    if done.returncode != 0:
+        raise AssertionError(f"shopspot {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
