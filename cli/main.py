@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from functools import wraps
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -142,12 +142,14 @@ def setup() -> None:
     from shopspot import portal
     from shopspot.errors import PermanentError, TransientError
     from shopspot.hubspot.schema import SetupReport
+    from shopspot.retry import persevere
     from shopspot.runtime import Runtime
     from shopspot.shopify.setup import set_up_store
 
     runtime = Runtime(_settings())
     report = SetupReport()
-    found = portal.set_up_hubspot(runtime.hubspot, report)
+    # Each step finds what an earlier try made: after a hiccup the whole set-up runs again.
+    found = persevere(lambda: portal.set_up_hubspot(runtime.hubspot, report))
     portal.save(runtime.redis, runtime.account, found)
     _echo_report(report)
     click.echo(
@@ -167,7 +169,8 @@ def setup() -> None:
             )
             continue
         try:
-            set_up_store(store, runtime.settings.public_url, found.portal_id, shopify)
+            url, portal_id = runtime.settings.public_url, found.portal_id
+            persevere(partial(set_up_store, store, url, portal_id, shopify))
         except (PermanentError, TransientError) as exc:
             # One store's refusal must not hide what was done for the others.
             click.echo(f"failed    {store.domain}: {exc}", err=True)

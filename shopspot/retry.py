@@ -10,14 +10,21 @@ rather than backed off.
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 import redis
 
-from shopspot.errors import TransientError
+from shopspot.errors import RetryAfter, TransientError
+
+T = TypeVar("T")
+log = logging.getLogger("shopspot.retry")
 
 # Failures worth a retry wherever they are raised: ours, and the connections we use.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -96,9 +103,28 @@ def tasks(max_retries: int, max_backoff_seconds: float) -> RetryPolicy:
     return RetryPolicy(1.0, max_backoff_seconds, attempts=max_retries + 1)
 
 
-# A command's inline flushes (the import, the sweep, verify): they ride out a HubSpot hiccup
-# or contacts still held by a process that died (W8, W9), and give up only after minutes.
+# A command's own steps (set-up, the inline flushes of the import, the sweep, verify): they
+# ride out a HubSpot hiccup or contacts still held by a process that died (W8, W9), and give
+# up only after minutes.
 DRAINS = RetryPolicy(0.5, 30.0, attempts=12)
+
+
+def persevere(step: Callable[[], T], policy: RetryPolicy = DRAINS) -> T:
+    """Run a step that is safe to run again whole (it finds what an earlier run made) until
+    it ends without a transient failure: a rate limit waited out as asked, anything else
+    transient backed off, up to the policy's attempts."""
+    failures = 0
+    while True:
+        try:
+            return step()
+        except RetryAfter as exc:
+            time.sleep(rate_limit_wait(exc.wait_seconds))
+        except TRANSIENT_ERRORS as exc:
+            failures += 1
+            if policy.gives_up(failures):
+                raise
+            log.warning("%s; trying again", type(exc).__name__)
+            time.sleep(policy.backoff(failures))
 
 
 def flushes(max_backoff_seconds: float) -> RetryPolicy:

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from functools import cached_property
 
-from shopspot import portal
+from shopspot import portal, retry
 from shopspot.activity import ActivityLog
 from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
@@ -23,7 +23,6 @@ from shopspot.pending import PendingBuffer
 from shopspot.privacy import PrivacyOffice
 from shopspot.ratelimit import RateLimiter
 from shopspot.redisconn import connect
-from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.settings import Settings
 from shopspot.sync.context import SyncContext
 from shopspot.sync.due import CheckoutsDue
@@ -41,7 +40,7 @@ class Runtime:
         self,
         settings: Settings,
         origin: SyncOrigin = "live",
-        transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
+        transient: tuple[type[BaseException], ...] = retry.TRANSIENT_ERRORS,
     ) -> None:
         self.settings = settings
         self.origin: SyncOrigin = origin
@@ -94,7 +93,8 @@ class Runtime:
         found = portal.load(self.redis, self.account)
         if found is None:
             log.warning("HubSpot set-up not found; running it now (shopspot setup does this)")
-            found = portal.set_up_hubspot(self.hubspot, SetupReport())
+            report = SetupReport()
+            found = retry.persevere(lambda: portal.set_up_hubspot(self.hubspot, report))
             portal.save(self.redis, self.account, found)
         return found
 

@@ -33,10 +33,13 @@ class SetupReport:
     manual: list[str] = field(default_factory=list)
 
     def note(self, what: str, created: bool) -> None:
-        (self.created if created else self.existing).append(what)
+        # A set-up run again after a hiccup finds what its first try made: it stays "created".
+        if what not in self.created and what not in self.existing:
+            (self.created if created else self.existing).append(what)
 
     def to_do(self, what: str) -> None:
-        self.manual.append(what)
+        if what not in self.manual:
+            self.manual.append(what)
 
 
 @dataclass(frozen=True)

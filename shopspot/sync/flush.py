@@ -19,7 +19,6 @@ import redis
 from shopspot import retry
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.errors import RetryAfter
 from shopspot.pending import Item, PendingBuffer
 from shopspot.reasons import describe
 from shopspot.retry import TRANSIENT_ERRORS
@@ -92,21 +91,9 @@ class Flusher:
 
     def _drain_one(self, buffer: PendingBuffer) -> FlushResult:
         total = FlushResult()
-        failures = 0
         while True:
-            try:
-                result = self.flush(buffer)
-            except RetryAfter as exc:  # the batch is back in the buffer: wait as asked
-                time.sleep(retry.rate_limit_wait(exc.wait_seconds))
-                continue
-            except self._transient as exc:
-                failures += 1
-                if retry.DRAINS.gives_up(failures):
-                    raise
-                log.warning("flush of %s failed (%s); retrying", buffer.name, type(exc).__name__)
-                time.sleep(retry.DRAINS.backoff(failures))
-                continue
-            failures = 0
+            # A failed flush put its batch back: trying again is safe.
+            result = retry.persevere(lambda: self.flush(buffer))
             total.synced += result.synced
             total.dead_lettered += result.dead_lettered
             if not result.waiting and not buffer.in_flight():
