@@ -140,7 +140,7 @@ def setup() -> None:
 
     runtime = Runtime(_settings())
     report = SetupReport()
-    found = portal.set_up_hubspot(runtime.hubspot, report)
+    found = portal.set_up_hubspot(runtime.hubspot, report, runtime.settings.hubspot_sync_target)
     portal.save(runtime.redis, runtime.account, found)
     _echo_report(report)
     click.echo(

@@ -90,9 +90,10 @@ class Runtime:
 
     def portal(self) -> portal.PortalSetup:
         found = portal.load(self.redis, self.account)
-        if found is None:
+        target = self.settings.hubspot_sync_target
+        if found is None or not found.serves(target):
             log.warning("HubSpot set-up not found; running it now (shopspot setup does this)")
-            found = portal.set_up_hubspot(self.hubspot, SetupReport())
+            found = portal.set_up_hubspot(self.hubspot, SetupReport(), target)
             portal.save(self.redis, self.account, found)
         return found
 
