@@ -110,6 +110,8 @@ class Runtime:
             phone_from_address=self.settings.phone_from_address,
             with_hs_images=setup.with_hs_images,
             currencies=setup.currencies,
+            target=self.settings.hubspot_sync_target,
+            order_pipeline=setup.order_pipeline,
         )
 
     @cached_property
