@@ -28,7 +28,7 @@ from shopspot.mapping.values import key, shop_domain
 from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.buyers import Buyers, Sale
 from shopspot.sync.context import SyncContext
-from shopspot.sync.lines import LINE_ITEMS, archive_lines, removed_lines, upsert_lines
+from shopspot.sync.lines import CART, ORDER, archive_lines, attach, upsert_lines
 from shopspot.sync.memory import DealMemory
 
 ORDERS = "orders"
@@ -70,7 +70,7 @@ def _write_carts(
     domain = shop_domain(shop)
     due: dict[str, float] = {}
     aliases: dict[str, str] = {}
-    previous = dict(memos)
+    before = {ckey: memos[ckey].lines for ckey in written}
     for ckey, checkout in written.items():
         status = carts[ckey]["hs_external_status"]
         memos[ckey] = DealMemory(id=cart_ids[ckey], stage=status, lines=line_ids[ckey])
@@ -81,7 +81,8 @@ def _write_carts(
             aliases[key(domain, "cart", checkout.cart_token)] = ckey
         if status == CartStatus.PENDING and checkout.created_at is not None:
             due[ckey] = checkout.created_at.timestamp() + ctx.abandon_after_seconds
-    _attach(ctx, CARTS, cart_ids, written, contact_ids, line_ids, memos_before=previous)
+    contacts = dict(zip(written, contact_ids, strict=True))
+    attach(ctx, CART, cart_ids, contacts, line_ids, before)
     ctx.memory.remember_deals({ckey: memos[ckey] for ckey in carts}, "cart")
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)
@@ -112,11 +113,11 @@ def _write_orders(
     line_ids = upsert_lines(ctx, shop, written, "order")
 
     labels = {stage_id: label for label, stage_id in pipeline.stage_ids.items()}
-    previous = dict(memos)
+    before = {okey: memos[okey].lines for okey in written}
     for okey in written:
         stage = labels.get(props[okey]["hs_pipeline_stage"])
         memos[okey] = DealMemory(id=order_ids[okey], stage=stage, lines=line_ids[okey])
-    _attach(ctx, ORDERS, order_ids, written, contact_ids, line_ids, memos_before=previous)
+    attach(ctx, ORDER, order_ids, dict(zip(written, contact_ids, strict=True)), line_ids, before)
     deal_pairs = [
         (order_ids[okey], deal_ids[group])
         for okey, (group, _) in orders.items()
@@ -125,35 +126,6 @@ def _write_orders(
     crm.associate(ctx.client, ORDERS, "deals", crm.ORDER_TO_DEAL, deal_pairs)
     _recover_carts(ctx, shop, {okey: order_ids[okey] for okey in written}, written)
     ctx.memory.remember_deals(memos, "order")
-
-
-def _attach(
-    ctx: SyncContext,
-    object_type: str,
-    record_ids: Mapping[str, str],
-    written: Mapping[str, Sale],
-    contact_ids: Sequence[str | None],
-    line_ids: Mapping[str, Mapping[str, str]],
-    memos_before: Mapping[str, DealMemory],
-) -> None:
-    """Associate each record with its contact and line items; archive the lines it lost."""
-    to_contact, to_line = (
-        (crm.ORDER_TO_CONTACT, crm.ORDER_TO_LINE_ITEM)
-        if object_type == ORDERS
-        else (crm.CART_TO_CONTACT, crm.CART_TO_LINE_ITEM)
-    )
-    contact_pairs = [
-        (record_ids[rkey], contact_id)
-        for rkey, contact_id in zip(written, contact_ids, strict=True)
-        if contact_id
-    ]
-    line_pairs = [(record_ids[rkey], lid) for rkey in written for lid in line_ids[rkey].values()]
-    removed = [
-        lid for rkey in written for lid in removed_lines(memos_before[rkey].lines, line_ids[rkey])
-    ]
-    crm.associate(ctx.client, object_type, "contacts", to_contact, contact_pairs)
-    crm.associate(ctx.client, object_type, LINE_ITEMS, to_line, line_pairs)
-    archive_lines(ctx, removed)
 
 
 def _recover_carts(
@@ -166,8 +138,8 @@ def _recover_carts(
         if order.checkout_token
     }
     carts = ctx.memory.deals(cart_of.values(), "cart")
-    pairs = [(order_ids[okey], carts[ckey].id) for okey, ckey in cart_of.items() if carts[ckey].id]
-    crm.associate(ctx.client, ORDERS, CARTS, crm.ORDER_TO_CART, [(o, c) for o, c in pairs if c])
+    pairs = [(order_ids[okey], cid) for okey, ckey in cart_of.items() if (cid := carts[ckey].id)]
+    crm.associate(ctx.client, ORDERS, CARTS, crm.ORDER_TO_CART, pairs)
     moving = {
         ckey: memo for ckey, memo in carts.items() if memo.id and memo.stage != CartStatus.RECOVERED
     }

@@ -18,7 +18,7 @@ from shopspot.mapping.values import key, shop_domain, timestamp_ms
 from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.buyers import Buyers, Sale
 from shopspot.sync.context import SyncContext
-from shopspot.sync.lines import LINE_ITEMS, archive_lines, removed_lines, upsert_lines
+from shopspot.sync.lines import DEAL, archive_lines, attach, upsert_lines
 from shopspot.sync.memory import DealMemory, Memory
 
 DEALS = "deals"
@@ -76,22 +76,16 @@ def write_deals(
     deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
     line_ids = upsert_lines(ctx, shop, written)
 
-    contact_pairs: list[tuple[str, str]] = []
-    line_pairs: list[tuple[str, str]] = []
-    removed: list[str] = []
+    before = {dkey: memos[dkey].lines for dkey in written}
     due: dict[str, float] = {}
     done: list[str] = []
     aliases: dict[str, str] = {}
     labels = {stage_id: label for label, stage_id in stage_ids.items()}
-    for (dkey, sale), contact_id in zip(written.items(), contact_ids, strict=True):
-        deal_id = deal_ids[dkey]
-        if contact_id:
-            contact_pairs.append((deal_id, contact_id))
-        lines_now = line_ids[dkey]
-        line_pairs += [(deal_id, line_id) for line_id in lines_now.values()]
-        removed += removed_lines(memos[dkey].lines, lines_now)
+    for dkey, sale in written.items():
         stage = _stage(labels.get(deals[dkey].get("dealstage", "")))
-        memos[dkey] = DealMemory(id=deal_id, stage=stage.value if stage else None, lines=lines_now)
+        memos[dkey] = DealMemory(
+            id=deal_ids[dkey], stage=stage.value if stage else None, lines=line_ids[dkey]
+        )
         if isinstance(sale, Checkout):
             if sale.id is not None:
                 aliases[key(shop_domain(shop), "checkout", sale.id)] = dkey
@@ -105,9 +99,8 @@ def write_deals(
                 aliases[key(shop_domain(shop), "token", sale.checkout_token)] = dkey
             done.append(dkey)
 
-    crm.associate(ctx.client, DEALS, "contacts", crm.DEAL_TO_CONTACT, contact_pairs)
-    crm.associate(ctx.client, DEALS, LINE_ITEMS, crm.DEAL_TO_LINE_ITEM, line_pairs)
-    archive_lines(ctx, removed)
+    contacts = dict(zip(written, contact_ids, strict=True))
+    attach(ctx, DEAL, deal_ids, contacts, line_ids, before)
     ctx.memory.remember_deals({dkey: memos[dkey] for dkey in deals})
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)

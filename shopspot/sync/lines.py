@@ -1,9 +1,11 @@
 """The line items of deals, HubSpot orders and carts (D2, D9, SPEC T1): each parent's lines
-upserted by key, and replaced as a set, so lines its sale no longer has are archived."""
+upserted by key, and replaced as a set, so lines its sale no longer has are archived; and
+each parent associated with its lines and its buyer's contact."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from shopspot.hubspot import crm
@@ -13,6 +15,21 @@ from shopspot.sync.context import SyncContext
 from shopspot.sync.products import product_ids_for_lines
 
 LINE_ITEMS = "line_items"
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A type of record that has line items and a contact, with HubSpot's association type
+    ids from it to them."""
+
+    object_type: str
+    to_contact: int
+    to_line_item: int
+
+
+DEAL = Parent("deals", crm.DEAL_TO_CONTACT, crm.DEAL_TO_LINE_ITEM)
+ORDER = Parent("orders", crm.ORDER_TO_CONTACT, crm.ORDER_TO_LINE_ITEM)
+CART = Parent("carts", crm.CART_TO_CONTACT, crm.CART_TO_LINE_ITEM)
 
 
 def upsert_lines(
@@ -36,9 +53,27 @@ def upsert_lines(
     return {pkey: {r[LINE_KEY]: ids[r[LINE_KEY]] for r in mine} for pkey, mine in records.items()}
 
 
-def removed_lines(previous: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
-    """The HubSpot ids of the lines a parent had and has no more."""
-    return [line_id for line_key, line_id in previous.items() if line_key not in now]
+def attach(
+    ctx: SyncContext,
+    parent: Parent,
+    record_ids: Mapping[str, str],
+    contact_ids: Mapping[str, str | None],
+    lines_now: Mapping[str, Mapping[str, str]],
+    lines_before: Mapping[str, Mapping[str, str]],
+) -> None:
+    """Associate each record ({key: HubSpot id}) with its contact, if any, and its lines now,
+    and archive the lines it had before and has no more."""
+    contacts = [(record_ids[k], cid) for k, cid in contact_ids.items() if cid]
+    lines = [(record_ids[k], lid) for k, mine in lines_now.items() for lid in mine.values()]
+    removed = [
+        line_id
+        for k, before in lines_before.items()
+        for line_key, line_id in before.items()
+        if line_key not in lines_now.get(k, {})
+    ]
+    crm.associate(ctx.client, parent.object_type, "contacts", parent.to_contact, contacts)
+    crm.associate(ctx.client, parent.object_type, LINE_ITEMS, parent.to_line_item, lines)
+    archive_lines(ctx, removed)
 
 
 def archive_lines(ctx: SyncContext, line_ids: Sequence[str]) -> None:
