@@ -1,5 +1,6 @@
-"""S2 under T1's `both` target: the import of a simulated store writes every order twice, as
-a deal and as a HubSpot order associated with it, and every abandoned checkout as a cart."""
+"""S2 and verification under T1's targets: the import with `both` writes every order twice,
+as a deal and as a HubSpot order associated with it, and every checkout as a cart; under
+`commerce`, `shopspot verify` checks and repairs HubSpot orders."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 import pytest
 
+from tests.e2e.test_verify import verify
 from tests.support.simulated import Simulated
 
 pytestmark = pytest.mark.integration
@@ -36,3 +38,29 @@ def test_s2_t1_the_import_with_both_targets_gives_each_deal_its_order(
     abandoned = expected["deals_by_stage"].get("Checkout Abandoned", 0)
     statuses = [c["properties"]["hs_external_status"] for c in carts]
     assert statuses.count("abandoned") == abandoned
+
+
+def test_w6_verify_under_commerce_checks_hubspot_orders_and_repairs_them(
+    simulated: Simulated,
+) -> None:
+    simulated.env["HUBSPOT_SYNC_TARGET"] = "commerce"
+    simulated.cli("backfill")
+    assert verify(simulated)["differences"] == []
+    orders = [
+        o for o in simulated.hubspot.records("orders", ["hs_total_price"])
+        if float(o["properties"]["hs_total_price"]) > 2
+    ]  # fmt: skip
+    gone, edited = orders[0], orders[1]
+    api = simulated.hubspot.api
+    api.delete(f"/crm/v3/objects/orders/{gone['id']}").raise_for_status()
+    change = {"properties": {"hs_total_price": "1.23"}}
+    api.patch(f"/crm/v3/objects/orders/{edited['id']}", json=change).raise_for_status()
+
+    found = verify(simulated)
+    problems = sorted((d["kind"], d["problem"], d["hubspot"]) for d in found["differences"])
+    assert problems == [("order", "amount", "1.23"), ("order", "missing", None)]
+
+    assert verify(simulated, "--repair")["repaired"] == 2
+    assert verify(simulated)["differences"] == []
+    assert simulated.hubspot.records("deals", []) == []
+    assert simulated.dead_letters() == []
