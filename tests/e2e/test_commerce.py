@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from tests.e2e.conftest import Shopspot
+from tests.e2e.conftest import OTHER_SHOP, Shopspot
+from tests.support.env import SHOP
 from tests.support.shopify import at, checkout, customer, order, product
 
 pytestmark = [
@@ -155,3 +156,17 @@ def test_a_guest_order_has_no_contact(shopspot: Shopspot) -> None:
     hs_order = shopspot.one("orders", "hs_order_name")
     assert shopspot.records("contacts") == []
     assert shopspot.hubspot.associated("orders", hs_order["id"], "contacts") == []
+
+
+def test_s3_two_stores_orders_and_carts_do_not_collide(shopspot: Shopspot) -> None:
+    # The same ids and token in both stores: Shopify ids are only unique within a shop.
+    for shop, secret in ((SHOP, None), (OTHER_SHOP, "second-secret")):
+        extra = {"secret": secret} if secret else {}
+        shopspot.send("checkouts/create", checkout(email=f"buyer@{shop}"), shop=shop, **extra)
+        shopspot.send("orders/create", order(email=f"buyer@{shop}"), shop=shop, **extra)
+
+    orders = shopspot.records("orders", "hs_source_store", "shopify_order_key")
+    carts = shopspot.records("carts", "hs_source_store", "shopify_cart_key")
+    for records, key in ((orders, "shopify_order_key"), (carts, "shopify_cart_key")):
+        assert sorted(r["hs_source_store"] for r in records) == sorted([SHOP, OTHER_SHOP])
+        assert len({r[key] for r in records}) == 2
