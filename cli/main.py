@@ -17,6 +17,7 @@ import click
 from shopspot import logs
 from shopspot.deadletters import DeadLetter, DeadLetterStore
 from shopspot.settings import Settings, SettingsError, Store, load_settings
+from shopspot.targets import SyncTarget
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -96,12 +97,18 @@ def beat(celery_args: tuple[str, ...]) -> None:
 @click.option(
     "--duration", type=float, default=None, help="Seconds of live webhooks (default: until Ctrl-C)."
 )
-def demo(duration: float | None) -> None:
+@click.option(
+    "--target",
+    type=click.Choice(["deals", "commerce", "both"]),
+    default="deals",
+    help="Where orders and checkouts go (HUBSPOT_SYNC_TARGET).",
+)
+def demo(duration: float | None, target: SyncTarget) -> None:
     """Shopspot's whole job against local stand-ins of Shopify and HubSpot."""
     from cli.demo import DemoConfig, run
 
     logs.configure("text", "WARNING")
-    run(DemoConfig(duration=duration))
+    run(DemoConfig(duration=duration, target=target))
 
 
 @main.group()
