@@ -131,7 +131,9 @@ def _write_orders(
 def _recover_carts(
     ctx: SyncContext, shop: str, order_ids: Mapping[str, str], orders: Mapping[str, Order]
 ) -> None:
-    """The carts these orders completed become recovered, each associated with its order."""
+    """The carts these orders completed become recovered, each associated with its order. A
+    cart not written yet is remembered as recovered all the same: its checkout, arriving
+    after its order (W2), then changes nothing, as for its deal (D7)."""
     cart_of = {
         okey: cart_key(shop, order.checkout_token)
         for okey, order in orders.items()
@@ -140,9 +142,7 @@ def _recover_carts(
     carts = ctx.memory.deals(cart_of.values(), "cart")
     pairs = [(order_ids[okey], cid) for okey, ckey in cart_of.items() if (cid := carts[ckey].id)]
     crm.associate(ctx.client, ORDERS, CARTS, crm.ORDER_TO_CART, pairs)
-    moving = {
-        ckey: memo for ckey, memo in carts.items() if memo.id and memo.stage != CartStatus.RECOVERED
-    }
+    moving = {ckey: memo for ckey, memo in carts.items() if memo.stage != CartStatus.RECOVERED}
     updates = {memo.id: recovered_properties() for memo in moving.values() if memo.id}
     _, gone = crm.batch_update(ctx.client, CARTS, updates)
     for memo in moving.values():

@@ -170,3 +170,12 @@ def test_s3_two_stores_orders_and_carts_do_not_collide(shopspot: Shopspot) -> No
     for records, key in ((orders, "shopify_order_key"), (carts, "shopify_cart_key")):
         assert sorted(r["hs_source_store"] for r in records) == sorted([SHOP, OTHER_SHOP])
         assert len({r[key] for r in records}) == 2
+
+
+def test_w2_a_checkout_arriving_after_its_order_makes_no_cart(shopspot: Shopspot) -> None:
+    shopspot.send("orders/create", order(checkout_token=TOKEN))
+    shopspot.send("checkouts/create", checkout(token=TOKEN))
+
+    assert shopspot.records("carts") == []
+    (hs_order,) = shopspot.records("orders", "hs_order_name")
+    assert len(shopspot.hubspot.associated("orders", hs_order["id"], "line_items")) == 1
