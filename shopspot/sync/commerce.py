@@ -124,20 +124,27 @@ def _write_orders(
         if group in deal_ids
     ]
     crm.associate(ctx.client, ORDERS, "deals", crm.ORDER_TO_DEAL, deal_pairs)
-    _recover_carts(ctx, shop, {okey: order_ids[okey] for okey in written}, written)
+    _recover_carts(ctx, shop, {okey: order_ids[okey] for okey in written}, orders)
     ctx.memory.remember_deals(memos, "order")
 
 
 def _recover_carts(
-    ctx: SyncContext, shop: str, order_ids: Mapping[str, str], orders: Mapping[str, Order]
+    ctx: SyncContext,
+    shop: str,
+    order_ids: Mapping[str, str],
+    orders: Mapping[str, tuple[str, Order]],
 ) -> None:
     """The carts these orders completed become recovered, each associated with its order. A
     cart not written yet is remembered as recovered all the same: its checkout, arriving
-    after its order (W2), then changes nothing, as for its deal (D7)."""
+    after its order (W2), then changes nothing, as for its deal (D7).
+
+    An order read through GraphQL has no checkout token; when reconciliation found the
+    checkout it completed, the order was queued under that checkout's key (`<shop>:<token>`,
+    the cart's key too) instead of its own id."""
     cart_of = {
-        okey: cart_key(shop, order.checkout_token)
-        for okey, order in orders.items()
-        if order.checkout_token
+        okey: cart_key(shop, order.checkout_token) if order.checkout_token else group
+        for okey, (group, order) in orders.items()
+        if order.checkout_token or group != okey
     }
     carts = ctx.memory.deals(cart_of.values(), "cart")
     pairs = [(order_ids[okey], cid) for okey, ckey in cart_of.items() if (cid := carts[ckey].id)]

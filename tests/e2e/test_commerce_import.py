@@ -1,10 +1,12 @@
 """S2 and verification under T1's targets: the import with `both` writes every order twice,
 as a deal and as a HubSpot order associated with it, and every checkout as a cart; under
-`commerce`, `shopspot verify` checks and repairs HubSpot orders."""
+`commerce`, `shopspot verify` checks and repairs HubSpot orders, and reconciliation makes
+good what dropped webhooks missed."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -57,5 +59,37 @@ def test_w6_verify_under_commerce_checks_hubspot_orders_and_repairs_them(
 
     assert verify(simulated, "--repair")["repaired"] == 2
     assert verify(simulated)["differences"] == []
+    assert simulated.hubspot.records("deals", []) == []
+    assert simulated.dead_letters() == []
+
+
+def test_w6_reconciliation_under_commerce_brings_orders_and_carts_level_with_the_store(
+    simulated: Simulated,
+) -> None:
+    simulated.env["HUBSPOT_SYNC_TARGET"] = "commerce"
+    simulated.cli("backfill")
+    # Every webhook of what follows is lost on its way.
+    simulated.simulator.client.post("/_simulator/config", json={"drop_probability": 1.0})
+    assert simulated.simulator.client.post("/_simulator/changes", json={"count": 40}).json()
+
+    simulated.cli("reconcile")
+    simulated.cli("sweep")
+
+    expected = simulated.expected()["deals_by_stage"]
+    (pipeline,) = simulated.hubspot.api.get("/crm/v3/pipelines/orders").json()["results"]
+    labels = {stage["id"]: stage["label"] for stage in pipeline["stages"]}
+    orders = Counter(
+        labels[o["properties"]["hs_pipeline_stage"]]
+        for o in simulated.hubspot.records("orders", ["hs_pipeline_stage"])
+    )
+    carts = Counter(
+        c["properties"]["hs_external_status"]
+        for c in simulated.hubspot.records("carts", ["hs_external_status"])
+    )
+    assert orders == {s: n for s, n in expected.items() if s in labels.values()}
+    assert (carts["pending"], carts["abandoned"]) == (
+        expected.get("Checkout Pending", 0),
+        expected.get("Checkout Abandoned", 0),
+    )
     assert simulated.hubspot.records("deals", []) == []
     assert simulated.dead_letters() == []
