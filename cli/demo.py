@@ -3,7 +3,8 @@
 An embedded Redis, the HubSpot sandbox and the Shopify store simulator start beside the
 receiver, a worker, beat and Flower, each a process of its own. `shopspot setup` connects
 the simulated store (webhook subscriptions, tracking code, HubSpot properties and
-pipeline), `shopspot backfill` imports it, then the simulator keeps changing the store and
+pipelines), `shopspot backfill` imports it (as deals, HubSpot orders and carts, or both:
+`--target`), then the simulator keeps changing the store and
 sending webhooks. At the end (after `--duration`, or on Ctrl-C) the demo waits for the
 work in flight, compares HubSpot with what the simulator says it should hold, prints a
 summary and stops every process it started.
@@ -35,6 +36,7 @@ from shopspot.hubspot.paths import Paths
 from shopspot.localredis import LocalRedis, free_port
 from shopspot.pending import PendingBuffer
 from shopspot.sync import latency
+from shopspot.targets import DEFAULT_TARGET, SyncTarget, writes_commerce, writes_deals
 from shopspot.topics import Buffer, Kind
 
 SHOP = "demo-shop.myshopify.com"
@@ -56,6 +58,7 @@ class DemoConfig:
     checkouts: int = 40
     live_rate: float = 2.0
     seed: int = 7
+    target: SyncTarget = DEFAULT_TARGET
 
 
 class Processes:
@@ -115,7 +118,7 @@ def run(config: DemoConfig) -> None:
         stack.callback(processes.stop)
         ports = {name: free_port() for name in ("hubspot", "shopify", "web", "flower")}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        env = _environment(server.url, urls)
+        env = _environment(server.url, urls, config.target)
         click.echo(f"logs of every process: {folder}")
 
         processes.start("hubspot", [sys.executable, "-m", "sandbox.hubspot", "--port",
@@ -159,10 +162,10 @@ def run(config: DemoConfig) -> None:
                    "the last webhooks to be delivered")  # fmt: skip
         wait_until(lambda: _idle(store), "the worker to finish", timeout=120)
         _command(["sweep"], env, quiet=True)
-        click.echo(_summary(shopify, hubspot, store))
+        click.echo(_summary(shopify, hubspot, store, config.target))
 
 
-def _environment(redis_url: str, urls: dict[str, str]) -> dict[str, str]:
+def _environment(redis_url: str, urls: dict[str, str], target: SyncTarget) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SHOP")}
     env.update(
         REDIS_URL=redis_url,
@@ -178,6 +181,7 @@ def _environment(redis_url: str, urls: dict[str, str]) -> dict[str, str]:
         SWEEP_INTERVAL_SECONDS="10",
         RECONCILE_INTERVAL_SECONDS="300",
         FLOWER_BASIC_AUTH=FLOWER_AUTH,
+        HUBSPOT_SYNC_TARGET=target,
     )
     return env
 
@@ -213,12 +217,13 @@ def _idle(store: redis.Redis) -> bool:
     return queues == 0 and not any(b.waiting() or b.in_flight() for b in buffers)
 
 
-def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -> str:
+def _summary(
+    shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis, target: SyncTarget
+) -> str:
     expected = shopify.get(
         "/_simulator/expected", params={"abandon_after_seconds": ABANDON_AFTER_SECONDS}
     ).json()
     stats = hubspot.get("/_sandbox/stats").json()
-    stages = _deal_stages(hubspot)
     latencies = sorted(latency.recorded(store))
     p50 = statistics.median(latencies) if latencies else 0.0
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else 0.0
@@ -226,13 +231,26 @@ def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -
     reasons = Counter(f"{letter.event.topic}: {letter.reason}" for letter in letters)
     failed = sum(kind.failed for kind in ActivityLog(store).all())
     limited = sum(stats["rate_limited"].values())
-    rows = [("contacts", "contacts"), ("products", "products"), ("deals", "deals")]
+    by_stage: dict[str, int] = expected["deals_by_stage"]
+    checkout_stages = {"Checkout Pending": "pending", "Checkout Abandoned": "abandoned"}
+    orders_by_stage = {s: n for s, n in by_stage.items() if s not in checkout_stages}
     lines = ["", "== summary", f"{'':<22}{'in HubSpot':>12}{'expected':>10}"]
-    for label, kind in rows:
-        lines.append(f"{label:<22}{stats['objects'][kind]['active']:>12}{expected[kind]:>10}")
+    for kind in ("contacts", "products"):
+        lines.append(f"{kind:<22}{stats['objects'][kind]['active']:>12}{expected[kind]:>10}")
+    if writes_deals(target):
+        lines.append(
+            f"{'deals':<22}{stats['objects']['deals']['active']:>12}{expected['deals']:>10}"
+        )
+        lines += _rows(_counts(hubspot, "deals", "dealstage"), by_stage)
+    if writes_commerce(target):
+        orders = sum(orders_by_stage.values())
+        lines.append(f"{'orders':<22}{stats['objects']['orders']['active']:>12}{orders:>10}")
+        lines += _rows(_counts(hubspot, "orders", "hs_pipeline_stage"), orders_by_stage)
+        # Carts that became orders are recovered: the simulator counts them as orders.
+        carts = {checkout_stages[s]: n for s, n in by_stage.items() if s in checkout_stages}
+        lines.append(f"{'carts':<22}{stats['objects']['carts']['active']:>12}")
+        lines += _rows(_counts(hubspot, "carts", "hs_external_status"), carts)
     lines.append(f"{'line items':<22}{stats['objects']['line_items']['active']:>12}")
-    for stage, count in sorted(expected["deals_by_stage"].items()):
-        lines.append(f"  {stage:<20}{stages.get(stage, 0):>12}{count:>10}")
     lines += [
         f"HubSpot calls          {stats['requests']}  (429s: {limited})",
         f"tasks failed           {failed}",
@@ -244,24 +262,36 @@ def _summary(shopify: httpx.Client, hubspot: httpx.Client, store: redis.Redis) -
     return "\n".join(lines)
 
 
-def _deal_stages(hubspot: httpx.Client) -> dict[str, int]:
+def _rows(held: Mapping[str, int], expected: Mapping[str, int]) -> list[str]:
+    """One line per stage or status, with what the simulator expects where it knows."""
+    names = sorted(set(held) | set(expected))
+    return [f"  {name:<20}{held.get(name, 0):>12}{expected.get(name, ''):>10}" for name in names]
+
+
+def _counts(hubspot: httpx.Client, object_type: str, prop: str) -> dict[str, int]:
+    """Records of a type by the value of `prop`, a pipeline stage shown by its label."""
     headers = {"Authorization": f"Bearer {HUBSPOT_TOKEN}"}
-    pipelines = hubspot.get(Paths().pipelines("deals"), headers=headers).json()["results"]
-    labels = {s["id"]: s["label"] for p in pipelines for s in p["stages"]}
+    labels: dict[str, str] = {}
+    if object_type in ("deals", "orders"):
+        pipelines = hubspot.get(Paths().pipelines(object_type), headers=headers).json()
+        labels = {s["id"]: s["label"] for p in pipelines["results"] for s in p["stages"]}
     counts: dict[str, int] = {}
-    for deal in _all(hubspot, headers):
-        label = labels.get(deal["properties"].get("dealstage") or "", "?")
+    for record in _all(hubspot, object_type, prop, headers):
+        value = record["properties"].get(prop) or ""
+        label = labels.get(value, "?") if labels else value or "?"
         counts[label] = counts.get(label, 0) + 1
     return counts
 
 
-def _all(hubspot: httpx.Client, headers: dict[str, str]) -> Iterator[dict[str, Any]]:
+def _all(
+    hubspot: httpx.Client, object_type: str, prop: str, headers: dict[str, str]
+) -> Iterator[dict[str, Any]]:
     after = None
     while True:
-        params = {"limit": "100", "properties": "dealstage"}
+        params = {"limit": "100", "properties": prop}
         if after:
             params["after"] = after
-        page = hubspot.get(Paths().objects("deals"), params=params, headers=headers).json()
+        page = hubspot.get(Paths().objects(object_type), params=params, headers=headers).json()
         yield from page["results"]
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         if not after:

@@ -23,6 +23,7 @@ from shopspot.settings import (
     load_settings,
     normalise_shop_domain,
 )
+from shopspot.targets import SyncTarget
 from shopspot.trace.store import Subject, Traced
 
 if TYPE_CHECKING:
@@ -103,12 +104,18 @@ def beat(celery_args: tuple[str, ...]) -> None:
 @click.option(
     "--duration", type=float, default=None, help="Seconds of live webhooks (default: until Ctrl-C)."
 )
-def demo(duration: float | None) -> None:
+@click.option(
+    "--target",
+    type=click.Choice(["deals", "commerce", "both"]),
+    default="deals",
+    help="Where orders and checkouts go (HUBSPOT_SYNC_TARGET).",
+)
+def demo(duration: float | None, target: SyncTarget) -> None:
     """Shopspot's whole job against local stand-ins of Shopify and HubSpot."""
     from cli.demo import DemoConfig, run
 
     logs.configure("text", "WARNING")
-    run(DemoConfig(duration=duration))
+    run(DemoConfig(duration=duration, target=target))
 
 
 @main.group()
@@ -149,7 +156,8 @@ def setup() -> None:
     runtime = Runtime(_settings())
     report = SetupReport()
     # Each step finds what an earlier try made: after a hiccup the whole set-up runs again.
-    found = persevere(lambda: portal.set_up_hubspot(runtime.hubspot, report))
+    target = runtime.settings.hubspot_sync_target
+    found = persevere(lambda: portal.set_up_hubspot(runtime.hubspot, report, target))
     portal.save(runtime.redis, runtime.account, found)
     _echo_report(report)
     click.echo(

@@ -1,7 +1,8 @@
 """The HubSpot portal's set-up (S1): created once by `shopspot setup`, remembered in Redis.
 
-Workers read it to know the pipeline's and stages' ids; a worker that finds none runs the
-HubSpot part of set-up itself, which is idempotent, so a forgotten `setup` never stalls sync.
+Workers read it to know the pipelines' and stages' ids; a worker that finds none (or none of
+the order pipeline its sync target needs) runs the HubSpot part of set-up itself, which is
+idempotent, so a forgotten `setup` never stalls sync.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from shopspot.hubspot.schema import (
     portal_id,
     property_names,
 )
-from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE, PROPERTIES, PROPERTY_GROUP
+from shopspot.mapping.datamodel import (
+    COMMERCE_TYPES,
+    ECOMMERCE_PIPELINE,
+    ORDER_PIPELINE,
+    PROPERTIES,
+    PROPERTY_GROUP,
+)
+from shopspot.targets import SyncTarget, writes_commerce
 
 # Per HubSpot app token: another token may mean another portal, which needs its own set-up.
 KEY_PREFIX = "shopspot:portal:"
@@ -35,10 +43,21 @@ class PortalSetup:
     with_hs_images: bool
     # deal_currency_code only takes the currencies enabled in the portal.
     currencies: frozenset[str]
+    # The "Ecommerce Orders" pipeline; None until set-up runs for a commerce target.
+    order_pipeline: Pipeline | None = None
+
+    def serves(self, target: SyncTarget) -> bool:
+        """Whether this set-up has what `target` writes into."""
+        return self.order_pipeline is not None or not writes_commerce(target)
 
 
-def set_up_hubspot(client: HubSpotClient, report: SetupReport) -> PortalSetup:
+def set_up_hubspot(client: HubSpotClient, report: SetupReport, target: SyncTarget) -> PortalSetup:
+    """The deal pipeline always (the deals target is the default, and `both` needs it); the
+    orders' and carts' properties and the order pipeline for the commerce targets (SPEC T1)."""
+    commerce = writes_commerce(target)
     for object_type, definitions in PROPERTIES.items():
+        if object_type in COMMERCE_TYPES and not commerce:
+            continue
         ensure_group(client, object_type, PROPERTY_GROUP, report)
         ensure_properties(client, object_type, definitions, PROPERTY_GROUP.name, report)
     pipeline = ensure_pipeline(client, ECOMMERCE_PIPELINE, report)
@@ -47,6 +66,7 @@ def set_up_hubspot(client: HubSpotClient, report: SetupReport) -> PortalSetup:
         pipeline=pipeline,
         with_hs_images="hs_images" in property_names(client, "products"),
         currencies=_currencies(client),
+        order_pipeline=ensure_pipeline(client, ORDER_PIPELINE, report) if commerce else None,
     )
 
 
@@ -65,6 +85,7 @@ def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:
                 "stage_ids": setup.pipeline.stage_ids,
                 "with_hs_images": setup.with_hs_images,
                 "currencies": sorted(setup.currencies),
+                "order_pipeline": vars(setup.order_pipeline) if setup.order_pipeline else None,
             }
         ),
     )
@@ -75,9 +96,13 @@ def load(client: redis.Redis, account: str) -> PortalSetup | None:
     if raw is None:
         return None
     data = json.loads(raw)
+    orders = data.get("order_pipeline")  # absent from a set-up saved before SPEC T1
     return PortalSetup(
         portal_id=int(data["portal_id"]),
         pipeline=Pipeline(id=data["pipeline_id"], stage_ids=dict(data["stage_ids"])),
         with_hs_images=bool(data["with_hs_images"]),
         currencies=frozenset(data["currencies"]),
+        order_pipeline=Pipeline(id=orders["id"], stage_ids=dict(orders["stage_ids"]))
+        if orders
+        else None,
     )

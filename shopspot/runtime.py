@@ -91,10 +91,11 @@ class Runtime:
 
     def portal(self) -> portal.PortalSetup:
         found = portal.load(self.redis, self.account)
-        if found is None:
+        target = self.settings.hubspot_sync_target
+        if found is None or not found.serves(target):
             log.warning("HubSpot set-up not found; running it now (shopspot setup does this)")
             report = SetupReport()
-            found = retry.persevere(lambda: portal.set_up_hubspot(self.hubspot, report))
+            found = retry.persevere(lambda: portal.set_up_hubspot(self.hubspot, report, target))
             portal.save(self.redis, self.account, found)
         return found
 
@@ -111,6 +112,8 @@ class Runtime:
             phone_from_address=self.settings.phone_from_address,
             with_hs_images=setup.with_hs_images,
             currencies=setup.currencies,
+            target=self.settings.hubspot_sync_target,
+            order_pipeline=setup.order_pipeline,
         )
 
     @cached_property

@@ -29,6 +29,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from shopspot.hubspot.paths import DEFAULT_VERSION as DEFAULT_HUBSPOT_VERSION
 from shopspot.hubspot.paths import check_version
 from shopspot.redisurl import names_sentinels, parse_sentinel_url
+from shopspot.targets import DEFAULT_TARGET, SyncTarget
 
 DEFAULT_API_VERSION = "2026-04"
 
@@ -91,6 +92,8 @@ class Settings(BaseSettings):
     hubspot_base_url: str = "https://api.hubapi.com"
     # HubSpot's date-based API version (SPEC H1), or v3 for its numbered legacy paths.
     hubspot_api_version: str = DEFAULT_HUBSPOT_VERSION
+    # Orders and checkouts as deals, as HubSpot Orders and Carts, or both (SPEC T1).
+    hubspot_sync_target: SyncTarget = DEFAULT_TARGET
     hubspot_rate_limit_per_10s: int = Field(100, gt=0)
     hubspot_rate_window_seconds: float = Field(10.0, gt=0)
     hubspot_daily_limit: int = Field(250_000, gt=0)

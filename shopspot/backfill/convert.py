@@ -156,6 +156,7 @@ def order(node: Node, children: list[Node]) -> Node:
         "total_tax": _shop_money(node.get("totalTaxSet")),
         "total_price": _shop_money(node.get("totalPriceSet")),
         "current_total_price": _shop_money(node.get("currentTotalPriceSet")),
+        "total_shipping_price": _shop_money(node.get("totalShippingPriceSet")),
         "billing_address": _address(node.get("billingAddress")),
         "customer": customer(buyer) if buyer else None,
         "line_items": [

@@ -28,6 +28,7 @@ _ORDER = f"""
   customerAcceptsMarketing taxesIncluded totalWeight sourceName landingPageUrl referrerUrl test
   subtotalPriceSet {{ {_MONEY} }} totalDiscountsSet {{ {_MONEY} }} totalTaxSet {{ {_MONEY} }}
   totalPriceSet {{ {_MONEY} }} currentTotalPriceSet {{ {_MONEY} }}
+  totalShippingPriceSet {{ {_MONEY} }}
   billingAddress {{ {_ADDRESS} }}
   customer {{ {_CUSTOMER} }}
 """

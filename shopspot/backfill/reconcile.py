@@ -87,7 +87,8 @@ def _link_recovered_checkouts(
     rt: Runtime, store: Store, admin: ShopifyAdmin, since: datetime
 ) -> None:
     """Checkouts recovered by an order while the order's webhook was lost: the order, read
-    through GraphQL without its checkout token, must still move the checkout's deal (D7)."""
+    through GraphQL without its checkout token, must still move the checkout's deal (D7) and
+    mark its cart recovered (SPEC T1)."""
     domain = shop_domain(store.domain)
     search = f"status:closed AND updated_at:>'{since.isoformat()}'"
     after: str | None = None
@@ -99,9 +100,10 @@ def _link_recovered_checkouts(
             for node in checkouts["nodes"]
             if node.get("completedAt")
         ]
-        deals = rt.memory.deals(key(domain, token) for token in tokens)
+        keys = [key(domain, token) for token in tokens]
+        deals, carts = rt.memory.deals(keys), rt.memory.deals(keys, "cart")
         for token in tokens:
-            if deals[key(domain, token)].id is None:
+            if deals[key(domain, token)].id is None and carts[key(domain, token)].id is None:
                 continue  # Shopspot never wrote this checkout: nothing to link
             found = admin.graphql(ORDER_OF_CHECKOUT_QUERY, {"query": f"checkout_token:{token}"})
             for order in found["orders"]["nodes"]:

@@ -2,11 +2,12 @@
 what HubSpot holds, object by object and day by day; `repair` writes again what differs.
 
 Shopify is read through the import's bulk exports (orders processed, customers created in
-the period; every product), HubSpot by key in batches of 100. An order whose deal is missing
-or whose amount is not the order's total after refunds, a customer without a contact, a
-variant without its product or with another price: each is a difference. Repairing re-offers
-the object as Shopify has it now, even though Shopspot once wrote that version: HubSpot lost
-it since (someone deleted or changed it there), so the version guard must let it through.
+the period; every product), HubSpot by key in batches of 100. An order whose deal or HubSpot
+order (as the sync target has it) is missing or not at the order's total after refunds, a
+customer without a contact, a variant without its product or with another price: each is a
+difference. Repairing re-offers the object as Shopify has it now, even though Shopspot once
+wrote that version: HubSpot lost it since (someone deleted or changed it there), so the
+version guard must let it through.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shopspot.backfill.runner import read_event
 from shopspot.events import WebhookEvent
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import contact_email
+from shopspot.mapping.orders import ORDER_KEY, order_key
 from shopspot.mapping.products import product_key
 from shopspot.mapping.values import shop_domain
 from shopspot.pending import Item
@@ -33,6 +35,7 @@ from shopspot.shopify.admin import AdminError, ShopifyAdmin
 from shopspot.shopify.models import Customer, Order, Product, ShopifyModel
 from shopspot.sync.deals import resolve_deal_keys
 from shopspot.sync.items import items_for
+from shopspot.targets import writes_commerce, writes_deals
 from shopspot.topics import Buffer
 
 Parsed = tuple[WebhookEvent, ShopifyModel]
@@ -147,15 +150,19 @@ def _read(reader: BulkReader, store: Store, topic: str, query: str) -> list[Pars
 def _orders(
     rt: Runtime, shop: str, orders: Sequence[Parsed], by_day: dict[str, Day], result: VerifyResult
 ) -> list[Parsed]:
+    """An order differs when a record the sync target writes for it (its deal, its HubSpot
+    order, or both: SPEC T1) is missing or holds another total."""
     sales = [(event, model) for event, model in orders if isinstance(model, Order)]
-    keys = resolve_deal_keys(rt.memory, shop, [model for _, model in sales])
-    found = crm.batch_read(
-        rt.hubspot, "deals", keys, id_property="shopify_deal_key",
-        properties=["shopify_deal_key", "amount"],
-    )  # fmt: skip
-    amounts = {r["properties"]["shopify_deal_key"]: r["properties"].get("amount") for r in found}
+    target = rt.settings.hubspot_sync_target
+    held: list[tuple[list[str], dict[str, str | None]]] = []
+    if writes_deals(target):
+        keys = resolve_deal_keys(rt.memory, shop, [model for _, model in sales])
+        held.append((keys, _amounts(rt, "deals", "shopify_deal_key", "amount", keys)))
+    if writes_commerce(target):
+        keys = [order_key(shop, model.id) for _, model in sales]
+        held.append((keys, _amounts(rt, "orders", ORDER_KEY, "hs_total_price", keys)))
     differing: list[Parsed] = []
-    for (event, order), dkey in zip(sales, keys, strict=True):
+    for n, (event, order) in enumerate(sales):
         total = (
             order.current_total_price
             if order.current_total_price is not None
@@ -167,20 +174,33 @@ def _orders(
         if day is not None:
             day.orders += 1
             day.revenue += expected
-        if dkey not in amounts:
+        found = [(keys[n] in amounts, amounts.get(keys[n])) for keys, amounts in held]
+        wrong = [a for _, a in found if a is None or Decimal(str(a)) != expected]
+        if not all(exists for exists, _ in found):
             result.differences.append(Difference("order", order.id, "missing", str(expected)))
-        elif amounts[dkey] is None or Decimal(str(amounts[dkey])) != expected:
+        elif wrong:
             result.differences.append(
-                Difference("order", order.id, "amount", str(expected), amounts[dkey])
+                Difference("order", order.id, "amount", str(expected), wrong[0])
             )
         elif day is not None:
             day.orders_in_hubspot += 1
-            day.revenue_in_hubspot += Decimal(str(amounts[dkey]))
+            day.revenue_in_hubspot += expected
             continue
         else:
             continue
         differing.append((event, order))
     return differing
+
+
+def _amounts(
+    rt: Runtime, object_type: str, key_property: str, amount_property: str, keys: list[str]
+) -> dict[str, str | None]:
+    """The amount HubSpot holds for each key it has a record of."""
+    found = crm.batch_read(
+        rt.hubspot, object_type, keys, id_property=key_property,
+        properties=[key_property, amount_property],
+    )  # fmt: skip
+    return {r["properties"][key_property]: r["properties"].get(amount_property) for r in found}
 
 
 def _customers(

@@ -25,6 +25,12 @@ T = TypeVar("T")
 # HubSpot-defined association type ids (from → to).
 DEAL_TO_CONTACT = 3
 DEAL_TO_LINE_ITEM = 19
+ORDER_TO_CONTACT = 507
+ORDER_TO_LINE_ITEM = 513
+ORDER_TO_DEAL = 512
+ORDER_TO_CART = 593
+CART_TO_CONTACT = 586
+CART_TO_LINE_ITEM = 590
 
 
 def chunks(items: Sequence[T], size: int = BATCH_LIMIT) -> Iterator[Sequence[T]]:

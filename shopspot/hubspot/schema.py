@@ -21,9 +21,6 @@ from shopspot.retry import Repeat
 
 Found = Callable[[], dict[str, Any] | None]
 
-# The object type whose pipeline Shopspot keeps.
-DEALS = "deals"
-
 
 @dataclass
 class SetupReport:
@@ -86,31 +83,28 @@ def property_names(client: HubSpotClient, object_type: str) -> set[str]:
 def ensure_pipeline(
     client: HubSpotClient, definition: PipelineDefinition, report: SetupReport
 ) -> Pipeline:
-    """The deal pipeline with `definition`'s label, created or completed as needed."""
-    pipelines = client.paths.pipelines(DEALS)
+    """The deal or order pipeline with `definition`'s label, created or completed as needed."""
+    object_type, noun = definition.object_type, definition.noun
+    pipelines = client.paths.pipelines(object_type)
     labelled = _labelled(client, pipelines, "results", definition.label)
     found = labelled()
     if found is None:
         found = _create(client, pipelines, definition.as_hubspot(), labelled)
-        report.note(f"deal pipeline {definition.label}", created=True)
+        report.note(f"{noun} pipeline {definition.label}", created=True)
         return _pipeline(found)
-    report.note(f"deal pipeline {definition.label}", created=False)
-    path = client.paths.pipeline(DEALS, found["id"])
-    stages = client.paths.pipeline_stages(DEALS, found["id"])
+    report.note(f"{noun} pipeline {definition.label}", created=False)
+    path = client.paths.pipeline(object_type, found["id"])
+    stages = client.paths.pipeline_stages(object_type, found["id"])
     labels = {stage["label"] for stage in found["stages"]}
     for order, stage in enumerate(definition.stages):
         label = stage.label.value
         if label in labels:
-            report.note(f"deal stage {label}", created=False)
+            report.note(f"{noun} stage {label}", created=False)
             continue
-        body = {
-            "label": label,
-            "displayOrder": order,
-            "metadata": {"probability": str(stage.probability)},
-        }
+        body = {"label": label, "displayOrder": order, "metadata": stage.metadata()}
         stage_labelled = _labelled(client, path, "stages", label)
         found["stages"].append(_create(client, stages, body, stage_labelled))
-        report.note(f"deal stage {label}", created=True)
+        report.note(f"{noun} stage {label}", created=True)
     return _pipeline(found)
 
 

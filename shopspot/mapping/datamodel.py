@@ -1,6 +1,7 @@
 """The HubSpot data model Shopspot writes, as plain data: the ``shopify`` property group, the
-custom property definitions per object type, the standard properties written, and the
-"Ecommerce Pipeline" with its stages. Merchants build reports and workflows on these names.
+custom property definitions per object type, the standard properties written, the deals'
+"Ecommerce Pipeline" and the orders' "Ecommerce Orders" pipeline with their stages. Merchants
+build reports and workflows on these names.
 
 Type choices: Shopify ids are ``string`` properties (a HubSpot number is a double and would round
 ids above 2**53); money, counts and weights are ``number``; timestamps are ``datetime``;
@@ -15,7 +16,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
 
-ObjectType = Literal["contacts", "deals", "products", "line_items"]
+ObjectType = Literal["contacts", "deals", "products", "line_items", "orders", "carts"]
+# HubSpot's commerce objects: set up and written only for the commerce targets (SPEC T1).
+COMMERCE_TYPES: frozenset[ObjectType] = frozenset({"orders", "carts"})
 PropertyType = Literal["string", "number", "datetime", "bool", "enumeration"]
 FieldType = Literal["text", "textarea", "number", "date", "booleancheckbox", "select"]
 
@@ -96,6 +99,28 @@ _CREATED_AT = _datetime("shopify_created_at", "Shopify created at")
 _TAGS = _textarea("shopify_tags", "Shopify tags")
 _CUSTOMER_ID = _text("shopify_customer_id", "Shopify customer ID")
 _NOTE = _textarea("shopify_note", "Shopify note")
+_ABANDONED_AT = _datetime("shopify_abandoned_at", "Shopify abandoned at")
+# The deal's fields that an order keeps too; the others have an hs_ equivalent on orders.
+_SALE_FIELDS = (
+    _checkbox("shopify_buyer_accepts_marketing", "Shopify buyer accepts marketing"),
+    _CUSTOMER_ID,
+    _text("shopify_cancel_reason", "Shopify cancel reason"),
+    _text("shopify_cart_token", "Shopify cart token"),
+    _datetime("shopify_cancelled_at", "Shopify cancelled at"),
+    _CREATED_AT,
+    _text("shopify_financial_status", "Shopify financial status"),
+    _text("shopify_landing_site", "Shopify landing site"),
+    _NOTE,
+    _number("shopify_order_number", "Shopify order number"),
+    _text("shopify_processing_method", "Shopify processing method"),
+    _text("shopify_referring_site", "Shopify referring site"),
+    _text("shopify_source_name", "Shopify source name"),
+    _checkbox("shopify_taxes_included", "Shopify taxes included"),
+    _text("shopify_token", "Shopify token"),
+    _number("shopify_total_line_items_price", "Shopify total line items price"),
+    _number("shopify_total_price", "Shopify total price"),
+    _number("shopify_total_weight", "Shopify total weight"),
+)
 
 PROPERTIES: Mapping[ObjectType, tuple[PropertyDefinition, ...]] = MappingProxyType(
     {
@@ -140,36 +165,30 @@ PROPERTIES: Mapping[ObjectType, tuple[PropertyDefinition, ...]] = MappingProxyTy
             _text("shopify_deal_key", "Shopify deal key", unique=True),
             _checkbox("ecomm_synced", "EComm Synced"),
             _text("shopify_abandoned_checkout_url", "Shopify abandoned checkout URL"),
-            _checkbox("shopify_buyer_accepts_marketing", "Shopify buyer accepts marketing"),
-            _CUSTOMER_ID,
-            _text("shopify_cancel_reason", "Shopify cancel reason"),
-            _text("shopify_cart_token", "Shopify cart token"),
-            _datetime("shopify_cancelled_at", "Shopify cancelled at"),
-            _CREATED_AT,
+            *_SALE_FIELDS,
             _text("shopify_currency", "Shopify currency"),
-            _text("shopify_financial_status", "Shopify financial status"),
             _text("shopify_fulfillment_status", "Shopify fulfillment status"),
-            _text("shopify_landing_site", "Shopify landing site"),
             _text("shopify_name", "Shopify name"),
-            _NOTE,
-            _number("shopify_order_number", "Shopify order number"),
-            _text("shopify_processing_method", "Shopify processing method"),
-            _text("shopify_referring_site", "Shopify referring site"),
-            _text("shopify_source_name", "Shopify source name"),
             _number("shopify_subtotal_price", "Shopify subtotal price"),
-            _checkbox("shopify_taxes_included", "Shopify taxes included"),
-            _text("shopify_token", "Shopify token"),
             # When the sweep moved the deal to Checkout Abandoned (D8): report 8 of R1 counts by it.
-            _datetime("shopify_abandoned_at", "Shopify abandoned at"),
+            _ABANDONED_AT,
             _number("shopify_total_discounts", "Shopify total discounts"),
-            _number("shopify_total_line_items_price", "Shopify total line items price"),
-            _number("shopify_total_price", "Shopify total price"),
             _number("shopify_total_tax", "Shopify total tax"),
-            _number("shopify_total_weight", "Shopify total weight"),
             _SHOP_DOMAIN,
         ),
         "line_items": (
             _text("shopify_line_item_key", "Shopify line item key", unique=True),
+            _SHOP_DOMAIN,
+        ),
+        "orders": (
+            _text("shopify_order_key", "Shopify order key", unique=True),
+            *_SALE_FIELDS,
+            _SHOP_DOMAIN,
+        ),
+        "carts": (
+            _text("shopify_cart_key", "Shopify cart key", unique=True),
+            # When the sweep marked the cart abandoned, as on the deal (D8).
+            _ABANDONED_AT,
             _SHOP_DOMAIN,
         ),
     }
@@ -198,6 +217,35 @@ STANDARD_PROPERTIES: Mapping[ObjectType, frozenset[str]] = MappingProxyType(
         "line_items": frozenset(
             {"name", "description", "quantity", "price", "hs_sku", "hs_product_id"}
         ),
+        "orders": frozenset(
+            {
+                "hs_order_name",
+                "hs_external_order_id",
+                "hs_currency_code",
+                "hs_total_price",
+                "hs_subtotal_price",
+                "hs_order_discount",
+                "hs_tax",
+                "hs_shipping_cost",
+                "hs_fulfillment_status",
+                "hs_source_store",
+                "hs_pipeline",
+                "hs_pipeline_stage",
+            }
+        ),
+        "carts": frozenset(
+            {
+                "hs_cart_name",
+                "hs_external_cart_id",
+                "hs_cart_url",
+                "hs_total_price",
+                "hs_currency_code",
+                "hs_cart_discount",
+                "hs_tax",
+                "hs_source_store",
+                "hs_external_status",
+            }
+        ),
     }
 )
 
@@ -215,6 +263,8 @@ class Stage(StrEnum):
 
 @dataclass(frozen=True)
 class StageDefinition:
+    """A deal stage: HubSpot requires its probability."""
+
     label: Stage
     probability: Decimal
 
@@ -223,24 +273,40 @@ class StageDefinition:
         # HubSpot closes a deal stage at probability 1.0 (won) or 0.0 (lost).
         return self.probability in (Decimal(0), Decimal(1))
 
+    def metadata(self) -> dict[str, str]:
+        return {"probability": str(self.probability)}
+
+
+@dataclass(frozen=True)
+class OrderStageDefinition:
+    """An order stage: HubSpot requires its state, OPEN or CLOSED, instead of a probability."""
+
+    label: Stage
+    closed: bool
+
+    def metadata(self) -> dict[str, str]:
+        return {"state": "CLOSED" if self.closed else "OPEN"}
+
 
 @dataclass(frozen=True)
 class PipelineDefinition:
+    object_type: Literal["deals", "orders"]
     label: str
     display_order: int
-    stages: tuple[StageDefinition, ...]
+    stages: tuple[StageDefinition | OrderStageDefinition, ...]
+
+    @property
+    def noun(self) -> str:
+        """What set-up calls its records: "deal" or "order"."""
+        return self.object_type.removesuffix("s")
 
     def as_hubspot(self) -> dict[str, object]:
-        """Body of a deal pipeline create (``Paths.pipelines``)."""
+        """Body of a pipeline create (``Paths.pipelines``)."""
         return {
             "label": self.label,
             "displayOrder": self.display_order,
             "stages": [
-                {
-                    "label": stage.label.value,
-                    "displayOrder": order,
-                    "metadata": {"probability": str(stage.probability)},
-                }
+                {"label": stage.label.value, "displayOrder": order, "metadata": stage.metadata()}
                 for order, stage in enumerate(self.stages)
             ],
         }
@@ -248,6 +314,7 @@ class PipelineDefinition:
 
 # display_order 1 places it after HubSpot's default Sales pipeline (0).
 ECOMMERCE_PIPELINE = PipelineDefinition(
+    object_type="deals",
     label="Ecommerce Pipeline",
     display_order=1,
     stages=(
@@ -257,5 +324,18 @@ ECOMMERCE_PIPELINE = PipelineDefinition(
         StageDefinition(Stage.PROCESSED, Decimal("1.0")),
         StageDefinition(Stage.SHIPPED, Decimal("1.0")),
         StageDefinition(Stage.CANCELLED, Decimal("0.0")),
+    ),
+)
+
+# The order stages of the Ecommerce Pipeline; a checkout is a cart, not an order (SPEC T1).
+ORDER_PIPELINE = PipelineDefinition(
+    object_type="orders",
+    label="Ecommerce Orders",
+    display_order=0,
+    stages=(
+        OrderStageDefinition(Stage.CHECKOUT_COMPLETED, closed=False),
+        OrderStageDefinition(Stage.PROCESSED, closed=False),
+        OrderStageDefinition(Stage.SHIPPED, closed=True),
+        OrderStageDefinition(Stage.CANCELLED, closed=True),
     ),
 )

@@ -111,43 +111,60 @@ def deal_properties(
         {
             "shopify_deal_key": deal_key(shop, sale),
             "ecomm_synced": "true",
-            "shopify_buyer_accepts_marketing": checkbox(sale.buyer_accepts_marketing),
-            "shopify_customer_id": integer(sale.customer.id if sale.customer else None),
-            "shopify_cart_token": sale.cart_token,
-            "shopify_created_at": timestamp(sale.created_at),
+            **sale_fields(shop, sale),
             "shopify_currency": sale.currency,
-            "shopify_landing_site": sale.landing_site,
             "shopify_name": sale.name,
-            "shopify_note": sale.note,
-            "shopify_referring_site": sale.referring_site,
-            "shopify_source_name": sale.source_name,
             "shopify_subtotal_price": money(sale.subtotal_price),
-            "shopify_taxes_included": checkbox(sale.taxes_included),
-            "shopify_token": _checkout_token(sale),
             "shopify_total_discounts": money(sale.total_discounts),
-            "shopify_total_line_items_price": money(sale.total_line_items_price),
-            "shopify_total_price": money(sale.total_price),
             "shopify_total_tax": money(sale.total_tax),
-            "shopify_total_weight": integer(sale.total_weight),
-            "shopify_shop_domain": shop_domain(shop),
             **(_order_fields(sale) if isinstance(sale, Order) else _checkout_fields(sale)),
         }
     ) | stage_properties(stage, pipeline_id=pipeline_id, stage_ids=stage_ids)
 
 
-def _order_fields(order: Order) -> dict[str, str | None]:
+def sale_fields(shop: str, sale: Order | Checkout) -> dict[str, str | None]:
+    """The ``shopify_*`` fields a deal and a HubSpot order both carry: those with no ``hs_``
+    equivalent on orders (SPEC T1)."""
+    fields = {
+        "shopify_buyer_accepts_marketing": checkbox(sale.buyer_accepts_marketing),
+        "shopify_customer_id": integer(sale.customer.id if sale.customer else None),
+        "shopify_cart_token": sale.cart_token,
+        "shopify_created_at": timestamp(sale.created_at),
+        "shopify_landing_site": sale.landing_site,
+        "shopify_note": sale.note,
+        "shopify_referring_site": sale.referring_site,
+        "shopify_source_name": sale.source_name,
+        "shopify_taxes_included": checkbox(sale.taxes_included),
+        "shopify_token": _checkout_token(sale),
+        "shopify_total_line_items_price": money(sale.total_line_items_price),
+        "shopify_total_price": money(sale.total_price),
+        "shopify_total_weight": integer(sale.total_weight),
+        "shopify_shop_domain": shop_domain(shop),
+    }
+    if isinstance(sale, Order):
+        fields |= {
+            "shopify_cancel_reason": sale.cancel_reason,
+            "shopify_cancelled_at": timestamp(sale.cancelled_at),
+            "shopify_financial_status": sale.financial_status,
+            "shopify_order_number": integer(sale.order_number),
+            "shopify_processing_method": sale.processing_method,
+        }
+    return fields
+
+
+def order_amount(order: Order) -> str | None:
+    """What the order is worth now: Shopify's total after refunds, returns and edits."""
     current = order.current_total_price
+    return money(current if current is not None else order.total_price)
+
+
+def _order_fields(order: Order) -> dict[str, str | None]:
     return {
         "dealname": order.name,
-        "amount": money(current if current is not None else order.total_price),
+        "amount": order_amount(order),
         "closedate": timestamp(order.processed_at or order.created_at),
         "deal_currency_code": order.currency,
-        "shopify_cancel_reason": order.cancel_reason,
-        "shopify_cancelled_at": timestamp(order.cancelled_at),
-        "shopify_financial_status": order.financial_status,
         "shopify_fulfillment_status": order.fulfillment_status,
-        "shopify_order_number": integer(order.order_number),
-        "shopify_processing_method": order.processing_method,
     }
 
 

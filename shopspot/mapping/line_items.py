@@ -8,11 +8,14 @@ the positions shift, which is harmless because a deal's line items are replaced 
 no longer produced are archived). When the checkout becomes an order its lines get order keys.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from shopspot.mapping.products import DEFAULT_VARIANT_TITLE
 from shopspot.mapping.values import compact, html_to_text, integer, key, money, shop_domain
 from shopspot.shopify.models import Checkout, CheckoutLineItem, LineItem, Order
+
+LINE_KEY = "shopify_line_item_key"
 
 
 def line_item_properties(
@@ -43,7 +46,7 @@ def line_item_properties(
     return [
         compact(
             {
-                "shopify_line_item_key": line_key,
+                LINE_KEY: line_key,
                 "name": _name(line),
                 "quantity": integer(line.quantity),
                 "price": money(line.price),
@@ -55,6 +58,15 @@ def line_item_properties(
         )
         for line_key, line in keyed
     ]
+
+
+def for_parent(
+    records: Sequence[Mapping[str, str]], parent: Literal["order", "cart"]
+) -> list[dict[str, str]]:
+    """The same line items for a HubSpot order or cart: a line item belongs to one parent
+    record (SPEC T1), so those of an order and of its deal are separate records, each keyed
+    ``<deal line item key>:<parent>``."""
+    return [{**r, LINE_KEY: key(r[LINE_KEY], parent)} for r in records]
 
 
 def _lookup(values: Mapping[int, str], shopify_id: int | None) -> str | None:

@@ -221,8 +221,20 @@ class Order(_SaleFields):
     processed_at: AwareDatetime | None = None
     processing_method: str | None = None
     current_total_price: Money | None = None
+    # Shopify sends it only as a money set (``total_shipping_price_set``): the shop's amount.
+    total_shipping_price: Money | None = None
     test: bool | None = None
     line_items: tuple[LineItem, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shipping_in_shop_money(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            shipping = data.get("total_shipping_price_set")
+            shop = shipping.get("shop_money") if isinstance(shipping, Mapping) else None
+            if isinstance(shop, Mapping) and shop.get("amount") is not None:
+                return {**data, "total_shipping_price": shop["amount"]}
+        return data
 
 
 class Checkout(_SaleFields):

@@ -11,6 +11,7 @@ from shopspot.hubspot.schema import Pipeline
 from shopspot.mapping.contacts import SyncOrigin
 from shopspot.sync.due import CheckoutsDue
 from shopspot.sync.memory import Memory
+from shopspot.targets import DEFAULT_TARGET, SyncTarget
 
 
 @dataclass(frozen=True)
@@ -26,5 +27,8 @@ class SyncContext:
     with_hs_images: bool = True
     # Currencies the portal has enabled; a deal in another keeps `shopify_currency` only.
     currencies: frozenset[str] = frozenset()
+    # Where orders and checkouts go (SPEC T1); the order pipeline is set up for commerce.
+    target: SyncTarget = DEFAULT_TARGET
+    order_pipeline: Pipeline | None = None
     # Time is a parameter: the sweep and "24 hours" rules take it from here.
     clock: Callable[[], float] = field(default=time.time)

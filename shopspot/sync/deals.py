@@ -12,23 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from shopspot.hubspot import crm
-from shopspot.mapping.contacts import buyer_contact_properties
 from shopspot.mapping.datamodel import Stage
 from shopspot.mapping.deals import CHECKOUT_STAGES, deal_key, deal_properties, stage_properties
-from shopspot.mapping.line_items import line_item_properties
-from shopspot.mapping.values import key, ms, shop_domain, timestamp_ms
+from shopspot.mapping.line_items import LINE_KEY, line_item_properties
+from shopspot.mapping.values import key, shop_domain, timestamp_ms
 from shopspot.shopify.models import Checkout, Order
-from shopspot.sync.contacts import ContactWrite, write_contacts
+from shopspot.sync.buyers import Buyers, Sale
 from shopspot.sync.context import SyncContext
+from shopspot.sync.lines import DEAL, LINE_ITEMS, archive_lines, attach, upsert_lines
 from shopspot.sync.memory import DealMemory, Memory
-from shopspot.sync.products import product_ids_for_lines
 
 DEALS = "deals"
-LINE_ITEMS = "line_items"
 DEAL_KEY = "shopify_deal_key"
-LINE_KEY = "shopify_line_item_key"
-
-Sale = Order | Checkout
 
 
 def resolve_deal_keys(memory: Memory, shop: str, sales: Sequence[Sale]) -> list[str]:
@@ -52,9 +47,11 @@ def _alias(domain: str, sale: Sale) -> str:
     return key(domain, "token", sale.token)
 
 
-def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
+def write_deals(
+    ctx: SyncContext, shop: str, sales: Mapping[str, Sale], buyers: Buyers
+) -> dict[str, str]:
     """Upsert the deals of these orders and checkouts, each under the deal key it was queued
-    with (a flush takes at most one item of a deal)."""
+    with (a flush takes at most one item of a deal); returns the deals written, by deal key."""
     memos = ctx.memory.deals(sales)
     stage_ids = ctx.pipeline.stage_ids
     deals: dict[str, dict[str, str]] = {}
@@ -76,41 +73,23 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
         ctx, shop, [s for d, s in sales.items() if d not in deals and isinstance(s, Checkout)]
     )
     if not written:
-        return
+        return {}
 
-    buyers = [_buyer(shop, sale) for sale in written.values()]
-    contact_ids = write_contacts(ctx, buyers)
+    contact_ids = buyers.contact_ids(list(written.values()))
     results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
     deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
+    line_ids = upsert_lines(ctx, shop, written)
 
-    lines = [line for sale in written.values() for line in sale.line_items]
-    product_ids = product_ids_for_lines(ctx, shop, lines)
-    bodies = ctx.memory.product_bodies(shop, {line.product_id for line in lines if line.product_id})
-    line_records: dict[str, list[dict[str, str]]] = {
-        dkey: line_item_properties(shop, sale, hs_product_ids=product_ids, product_bodies=bodies)
-        for dkey, sale in written.items()
-    }
-    flat = [record for records in line_records.values() for record in records]
-    line_results = crm.batch_upsert(ctx.client, LINE_ITEMS, LINE_KEY, flat) if flat else []
-    line_ids = {str(r["properties"][LINE_KEY]): str(r["id"]) for r in line_results}
-
-    contact_pairs: list[tuple[str, str]] = []
-    line_pairs: list[tuple[str, str]] = []
-    removed_lines: list[str] = []
+    before = {dkey: memos[dkey].lines for dkey in written}
     due: dict[str, float] = {}
     done: list[str] = []
     aliases: dict[str, str] = {}
     labels = {stage_id: label for label, stage_id in stage_ids.items()}
-    for (dkey, sale), contact_id in zip(written.items(), contact_ids, strict=True):
-        deal_id = deal_ids[dkey]
-        if contact_id:
-            contact_pairs.append((deal_id, contact_id))
-        lines_now = {r[LINE_KEY]: line_ids[r[LINE_KEY]] for r in line_records[dkey]}
-        line_pairs += [(deal_id, line_id) for line_id in lines_now.values()]
-        previous = memos[dkey].lines
-        removed_lines += [lid for lkey, lid in previous.items() if lkey not in lines_now]
+    for dkey, sale in written.items():
         stage = _stage(labels.get(deals[dkey].get("dealstage", "")))
-        memos[dkey] = DealMemory(id=deal_id, stage=stage.value if stage else None, lines=lines_now)
+        memos[dkey] = DealMemory(
+            id=deal_ids[dkey], stage=stage.value if stage else None, lines=line_ids[dkey]
+        )
         if isinstance(sale, Checkout):
             if sale.id is not None:
                 aliases[key(shop_domain(shop), "checkout", sale.id)] = dkey
@@ -124,13 +103,13 @@ def write_sales(ctx: SyncContext, shop: str, sales: Mapping[str, Sale]) -> None:
                 aliases[key(shop_domain(shop), "token", sale.checkout_token)] = dkey
             done.append(dkey)
 
-    crm.associate(ctx.client, DEALS, "contacts", crm.DEAL_TO_CONTACT, contact_pairs)
-    crm.associate(ctx.client, DEALS, LINE_ITEMS, crm.DEAL_TO_LINE_ITEM, line_pairs)
-    crm.batch_archive(ctx.client, LINE_ITEMS, removed_lines)
+    contacts = dict(zip(written, contact_ids, strict=True))
+    attach(ctx, DEAL, deal_ids, contacts, line_ids, before)
     ctx.memory.remember_deals({dkey: memos[dkey] for dkey in deals})
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)
     ctx.due.cancel(done)
+    return {dkey: deal_ids[dkey] for dkey in deals}
 
 
 def _archive_lines_left_behind(ctx: SyncContext, shop: str, late: Sequence[Checkout]) -> None:
@@ -145,20 +124,6 @@ def _archive_lines_left_behind(ctx: SyncContext, shop: str, late: Sequence[Check
     if keys:
         found = crm.batch_read(ctx.client, LINE_ITEMS, keys, id_property=LINE_KEY)
         crm.batch_archive(ctx.client, LINE_ITEMS, [str(record["id"]) for record in found])
-
-
-def _buyer(shop: str, sale: Sale) -> ContactWrite:
-    """The buyer's contact as the sale shows it (W7): the embedded customer is a snapshot as
-    of its own `updated_at`, and the names typed at checkout only fill in for it, so both
-    carry the customer's version; a guest's carry the sale's."""
-    source = sale.customer.updated_at if sale.customer else sale.updated_at
-    placed = (sale.processed_at or sale.created_at) if isinstance(sale, Order) else None
-    return ContactWrite(
-        buyer_contact_properties(shop, sale),
-        version=ms(source) or 0,
-        placed=ms(placed),
-        customer=(shop_domain(shop), sale.customer.id) if sale.customer else None,
-    )
 
 
 def delete_orders(ctx: SyncContext, deal_keys: Sequence[str]) -> None:
@@ -204,9 +169,7 @@ def _archive_deals(ctx: SyncContext, deal_keys: Sequence[str], *, only_checkouts
         for dkey, memo in memos.items()
         if memo.id and (not only_checkouts or _stage(memo.stage) in CHECKOUT_STAGES)
     }
-    crm.batch_archive(
-        ctx.client, LINE_ITEMS, [lid for m in chosen.values() for lid in m.lines.values()]
-    )
+    archive_lines(ctx, [lid for m in chosen.values() for lid in m.lines.values()])
     crm.batch_archive(ctx.client, DEALS, [memo.id for memo in chosen.values() if memo.id])
     ctx.memory.forget_deals(chosen)
     ctx.due.cancel(chosen)

@@ -39,10 +39,12 @@ from shopspot.shopify.models import (
     PurchasingSummary,
     ShopifyModel,
 )
-from shopspot.sync import deals, products
+from shopspot.sync import commerce, deals, products
+from shopspot.sync.buyers import Buyers
 from shopspot.sync.contacts import ContactWrite, write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import Memory
+from shopspot.targets import writes_commerce, writes_deals
 from shopspot.topics import TOPICS, Buffer
 
 # The sweep's stage moves come from no event: their item says so instead of carrying one.
@@ -159,7 +161,10 @@ def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
         else:
             by_shop[event.shop].append((item, model_of(item, event)))
     if abandoned:
-        deals.abandon(ctx, abandoned)
+        if writes_deals(ctx.target):
+            deals.abandon(ctx, abandoned)
+        if writes_commerce(ctx.target):
+            commerce.abandon(ctx, abandoned)
     for shop, loaded in by_shop.items():
         models = [model for _, model in loaded]
         grouped = [(item.group, model) for item, model in loaded]
@@ -171,11 +176,25 @@ def _apply(ctx: SyncContext, buffer: Buffer, items: Sequence[Item]) -> None:
                 ctx, shop, [m.id for m in models if isinstance(m, DeletedObject)]
             )
         else:
-            deals.write_sales(
-                ctx, shop, {g: m for g, m in grouped if isinstance(m, Order | Checkout)}
-            )
-            deals.delete_orders(ctx, [g for g, m in grouped if type(m) is DeletedObject])
-            deals.delete_checkouts(ctx, [g for g, m in grouped if isinstance(m, CheckoutDeleted)])
+            _apply_sales(ctx, shop, grouped)
+
+
+def _apply_sales(ctx: SyncContext, shop: str, grouped: Sequence[tuple[str, ShopifyModel]]) -> None:
+    """Orders and checkouts to the records of the sync target (SPEC T1), their buyers written
+    once for both models."""
+    sales = {g: m for g, m in grouped if isinstance(m, Order | Checkout)}
+    deleted = [(g, m) for g, m in grouped if type(m) is DeletedObject]
+    gone = [g for g, m in grouped if isinstance(m, CheckoutDeleted)]
+    buyers = Buyers(ctx, shop)
+    deal_ids: dict[str, str] = {}
+    if writes_deals(ctx.target):
+        deal_ids = deals.write_deals(ctx, shop, sales, buyers)
+        deals.delete_orders(ctx, [g for g, _ in deleted])
+        deals.delete_checkouts(ctx, gone)
+    if writes_commerce(ctx.target):
+        commerce.write_commerce(ctx, shop, sales, buyers, deal_ids)
+        commerce.delete_orders(ctx, shop, [m.id for _, m in deleted])
+        commerce.delete_checkouts(ctx, gone)
 
 
 def _apply_contacts(

@@ -1,7 +1,8 @@
 """What Shopspot remembers about the HubSpot records it wrote, in Redis.
 
-HubSpot ids (so associations, archives and stage moves need no lookups), each deal's stage
-and line items (so a deal never moves back, D7, and removed lines can be archived), which
+HubSpot ids (so associations, archives and stage moves need no lookups), each deal's, order's
+and cart's stage (a cart's status) and line items (so none moves back, D7, and removed lines
+can be archived), which
 contacts Shopspot created and which of those were deleted in HubSpot (C7), and the version
 each contact property was last written from (W7). Emails are kept only as keyed hashes in
 the contact memory.
@@ -17,7 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import redis
 
@@ -27,6 +28,9 @@ from shopspot.mapping.values import key
 from shopspot.redisconn import delete_matching
 
 _P = "shopspot:mem:"
+
+# The HubSpot records an order or checkout becomes (SPEC T1).
+SaleRecord = Literal["deal", "order", "cart"]
 
 # KEYS: one lock per contact. ARGV: owner, lease in ms. All of them or none: no flush ever
 # holds some contacts while waiting for others, so two flushes cannot block each other.
@@ -98,6 +102,8 @@ class IdentityEvent:
 
 @dataclass
 class DealMemory:
+    """A deal's, or a HubSpot order's or cart's (whose `stage` is its status)."""
+
     id: str | None = None
     stage: str | None = None
     lines: dict[str, str] = field(default_factory=dict)  # line item key → HubSpot id
@@ -269,19 +275,19 @@ class Memory:
     def remember_product_bodies(self, shop: str, bodies: Mapping[int, str]) -> None:
         self._set_strings(f"body:{shop}:", {str(pid): body for pid, body in bodies.items()})
 
-    # deals, by deal key
-    def deals(self, keys: Iterable[str]) -> dict[str, DealMemory]:
+    # deals by deal key, HubSpot orders by order key, carts by cart key
+    def deals(self, keys: Iterable[str], kind: SaleRecord = "deal") -> dict[str, DealMemory]:
         keys = list(dict.fromkeys(keys))
-        raws = self._hmget_json([f"{_P}deal:{k}" for k in keys])
+        raws = self._hmget_json([f"{_P}{kind}:{k}" for k in keys])
         return {
             k: DealMemory(**raw) if raw else DealMemory() for k, raw in zip(keys, raws, strict=True)
         }
 
-    def remember_deals(self, deals: Mapping[str, DealMemory]) -> None:
-        self._set_json({f"{_P}deal:{k}": vars(memo) for k, memo in deals.items()})
+    def remember_deals(self, deals: Mapping[str, DealMemory], kind: SaleRecord = "deal") -> None:
+        self._set_json({f"{_P}{kind}:{k}": vars(memo) for k, memo in deals.items()})
 
-    def forget_deals(self, keys: Iterable[str]) -> None:
-        names = [f"{_P}deal:{k}" for k in keys]
+    def forget_deals(self, keys: Iterable[str], kind: SaleRecord = "deal") -> None:
+        names = [f"{_P}{kind}:{k}" for k in keys]
         if names:
             self._redis.delete(*names)
 

@@ -61,3 +61,23 @@ def test_the_demo_syncs_a_store_and_ends_cleanly_on_ctrl_c(tmp_path: object) -> 
     assert "tasks failed           0" in summary
     assert "(429s: 0)" in summary
     assert demo_processes() == []
+
+
+def test_the_demo_shows_the_objects_of_its_sync_target() -> None:
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    done = subprocess.run(
+        [*SHOPSPOT, "demo", "--target", "both", "--duration", "4"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = done.stdout.split("== summary", 1)[1]
+    rows = {line.split()[0]: line.split()[1:] for line in summary.splitlines() if line.strip()}
+    assert rows["deals"][0] == rows["deals"][1], summary
+    assert rows["orders"][0] == rows["orders"][1], summary
+    for stage in ("Processed", "Shipped", "Cancelled", "pending", "abandoned"):
+        # The last row of each name: an order stage, or a cart status.
+        assert rows[stage][0] == rows[stage][-1], summary
+    assert int(rows["carts"][0]) > 0
+    assert "dead letters           0" in summary
+    assert demo_processes() == []

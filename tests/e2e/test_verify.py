@@ -24,6 +24,23 @@ def verify(simulated: Simulated, *extra: str) -> dict[str, Any]:
     return report
 
 
+def break_two(
+    simulated: Simulated, object_type: str, amount: str, records: list[dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Delete the first of `records` in HubSpot and set the second's `amount` to 1.23; verify
+    must then find exactly those two orders."""
+    gone, edited = records[0], records[1]
+    api = simulated.hubspot.api
+    api.delete(f"/crm/v3/objects/{object_type}/{gone['id']}").raise_for_status()
+    change = {"properties": {amount: "1.23"}}
+    api.patch(f"/crm/v3/objects/{object_type}/{edited['id']}", json=change).raise_for_status()
+    return gone, edited
+
+
+def problems(found: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    return sorted((d["kind"], d["problem"], d["hubspot"]) for d in found["differences"])
+
+
 def test_verify_finds_exactly_what_was_broken_in_hubspot_and_repairs_it(
     simulated: Simulated,
 ) -> None:
@@ -35,15 +52,10 @@ def test_verify_finds_exactly_what_was_broken_in_hubspot_and_repairs_it(
         if stages[deal["properties"]["dealstage"]] in ORDER_STAGES
         and float(deal["properties"]["amount"]) > 2
     ]  # fmt: skip
-    gone, edited = orders[0], orders[1]
-    api = simulated.hubspot.api
-    api.delete(f"/crm/v3/objects/deals/{gone['id']}").raise_for_status()
-    change = {"properties": {"amount": "1.23"}}
-    api.patch(f"/crm/v3/objects/deals/{edited['id']}", json=change).raise_for_status()
+    gone, edited = break_two(simulated, "deals", "amount", orders)
 
     found = verify(simulated)
-    problems = sorted((d["kind"], d["problem"], d["hubspot"]) for d in found["differences"])
-    assert problems == [("order", "amount", "1.23"), ("order", "missing", None)]
+    assert problems(found) == [("order", "amount", "1.23"), ("order", "missing", None)]
     day_counts = [(d["orders"], d["orders_in_hubspot"]) for d in found["days"]]
     assert sum(o for o, _ in day_counts) - sum(h for _, h in day_counts) == 2
 

@@ -15,8 +15,14 @@ from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.errors import Unavailable, ValidationFailed
 from shopspot.hubspot.paths import Paths
 from shopspot.hubspot.schema import SetupReport, ensure_pipeline
-from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE
+from shopspot.mapping.datamodel import (
+    ECOMMERCE_PIPELINE,
+    ORDER_PIPELINE,
+    PROPERTIES,
+    PROPERTY_GROUP,
+)
 from shopspot.ratelimit import RateLimiter
+from shopspot.targets import SyncTarget
 from tests.support.env import HUBSPOT_TOKEN, ROOT
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 
@@ -124,9 +130,9 @@ STAGE_LABELS = [stage.label.value for stage in ECOMMERCE_PIPELINE.stages]
 def set_up_twice(view: HubSpotView, hubspot: HubSpotClient) -> tuple[SetupReport, SetupReport]:
     """Set-up under the faults `view` is configured with, then again with none."""
     first, second = SetupReport(), SetupReport()
-    portal.set_up_hubspot(hubspot, first)
+    portal.set_up_hubspot(hubspot, first, "both")
     view.configure(**dict.fromkeys(FAULTS, 0.0))
-    portal.set_up_hubspot(hubspot, second)
+    portal.set_up_hubspot(hubspot, second, "both")
     return first, second
 
 
@@ -145,6 +151,40 @@ def assert_made_once(view: HubSpotView, first: SetupReport, second: SetupReport)
     pipelines = view.api.get("/crm/v3/pipelines/deals").json()["results"]
     assert [p["label"] for p in pipelines].count(ECOMMERCE_PIPELINE.label) == 1
     assert sorted(view.pipeline_stages().values()) == sorted(STAGE_LABELS)
+    (orders,) = view.api.get("/crm/v3/pipelines/orders").json()["results"]
+    assert orders["label"] == ORDER_PIPELINE.label
+    assert [(s["label"], s["metadata"]["state"]) for s in orders["stages"]] == [
+        ("Checkout Completed", "OPEN"),
+        ("Processed", "OPEN"),
+        ("Shipped", "CLOSED"),
+        ("Cancelled", "CLOSED"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "commerce"), [("deals", False), ("commerce", True), ("both", True)]
+)
+def test_setup_makes_what_the_sync_target_writes_into(
+    redis_url: str, target: SyncTarget, commerce: bool
+) -> None:
+    with hubspot_sandbox() as view:
+        report = SetupReport()
+        found = portal.set_up_hubspot(client(view, redis_url), report, target)
+        order_pipelines = view.api.get("/crm/v3/pipelines/orders").json()["results"]
+        carts = {p["name"]: p for p in view.api.get("/crm/v3/properties/carts").json()["results"]}
+
+    assert f"deal pipeline {ECOMMERCE_PIPELINE.label}" in report.created
+    assert (f"order pipeline {ORDER_PIPELINE.label}" in report.created) is commerce
+    assert bool(order_pipelines) is commerce
+    assert found.serves(target) and found.serves("deals")
+    assert (found.order_pipeline is not None) is commerce
+    assert (f"carts property group {PROPERTY_GROUP.name}" in report.created) is commerce
+    for object_type in ("orders", "carts"):
+        made = {f"{object_type} property {p.name}" for p in PROPERTIES[object_type]}
+        assert (made <= set(report.created)) is commerce
+    if commerce:
+        assert carts["shopify_cart_key"]["hasUniqueValue"] is True
+        assert carts["shopify_abandoned_at"]["groupName"] == "shopify"
 
 
 def test_w8_setup_whose_every_create_loses_its_reply_creates_everything_once(

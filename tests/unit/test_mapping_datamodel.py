@@ -11,6 +11,7 @@ import pytest
 from shopspot.mapping.contacts import buyer_contact_properties, contact_properties
 from shopspot.mapping.datamodel import (
     ECOMMERCE_PIPELINE,
+    ORDER_PIPELINE,
     PROPERTIES,
     PROPERTY_GROUP,
     STANDARD_PROPERTIES,
@@ -95,6 +96,24 @@ SPEC_CUSTOM_PROPERTIES: dict[ObjectType, set[str]] = {
     },
     "line_items": {"shopify_line_item_key", "shopify_shop_domain"},
 }
+# SPEC T1: an order keeps the deal's fields that have no hs_ equivalent on orders.
+SPEC_CUSTOM_PROPERTIES["orders"] = SPEC_CUSTOM_PROPERTIES["deals"] - {
+    "shopify_deal_key",
+    "ecomm_synced",
+    "shopify_abandoned_checkout_url",  # a cart's hs_cart_url
+    "shopify_abandoned_at",  # a cart's
+    "shopify_currency",  # hs_currency_code
+    "shopify_fulfillment_status",  # hs_fulfillment_status
+    "shopify_name",  # hs_order_name
+    "shopify_subtotal_price",  # hs_subtotal_price
+    "shopify_total_discounts",  # hs_order_discount
+    "shopify_total_tax",  # hs_tax
+} | {"shopify_order_key"}
+SPEC_CUSTOM_PROPERTIES["carts"] = {
+    "shopify_cart_key",
+    "shopify_abandoned_at",
+    "shopify_shop_domain",
+}
 
 # Valid type/fieldType pairs (HubSpot properties guide).
 VALID_PAIRS = {
@@ -156,13 +175,15 @@ def test_bool_properties_have_true_and_false_options() -> None:
         assert [o["value"] for o in body["options"]] == ["true", "false"]
 
 
-def test_exactly_the_three_upsert_keys_are_unique() -> None:
+def test_exactly_the_five_upsert_keys_are_unique() -> None:
     unique = {(obj, p.name) for obj, p in definitions() if p.has_unique_value}
 
     assert unique == {
         ("products", "shopify_product_key"),
         ("deals", "shopify_deal_key"),
         ("line_items", "shopify_line_item_key"),
+        ("orders", "shopify_order_key"),
+        ("carts", "shopify_cart_key"),
     }
 
 
@@ -207,6 +228,19 @@ def test_the_pipeline_has_six_stages_in_order_with_their_probabilities() -> None
         ("Cancelled", Decimal("0.0"), True),
     ]
     assert {s.label for s in ECOMMERCE_PIPELINE.stages} == set(Stage)
+
+
+def test_the_order_pipeline_has_the_four_order_stages_open_then_closed() -> None:
+    body: Any = ORDER_PIPELINE.as_hubspot()
+
+    assert (ORDER_PIPELINE.object_type, ORDER_PIPELINE.noun) == ("orders", "order")
+    assert body["label"] == "Ecommerce Orders"
+    assert [(s["label"], s["displayOrder"], s["metadata"]) for s in body["stages"]] == [
+        ("Checkout Completed", 0, {"state": "OPEN"}),
+        ("Processed", 1, {"state": "OPEN"}),
+        ("Shipped", 2, {"state": "CLOSED"}),
+        ("Cancelled", 3, {"state": "CLOSED"}),
+    ]
 
 
 def test_the_pipeline_request_body() -> None:

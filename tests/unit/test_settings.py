@@ -30,6 +30,26 @@ def test_defaults_follow_hubspot_and_shopify() -> None:
     assert loaded.sweep_interval_seconds == 300
     assert loaded.webhook_max_bytes == 2 * 1024 * 1024
     assert loaded.webhook_dedupe_seconds >= 7 * 86_400
+    assert loaded.hubspot_sync_target == "deals"
+
+
+@pytest.mark.parametrize("target", ["deals", "commerce", "both"])
+def test_the_sync_target_is_one_of_three(target: str) -> None:
+    assert settings(redis_url=REDIS, hubspot_sync_target=target).hubspot_sync_target == target
+
+
+def test_an_unknown_sync_target_stops_the_cli_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REDIS_URL", REDIS)
+    monkeypatch.setenv("HUBSPOT_SYNC_TARGET", "orders")
+    result = CliRunner().invoke(main, ["web"])
+
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "shopspot: bad setting HUBSPOT_SYNC_TARGET: Input should be 'deals', 'commerce' or 'both'"
+    ]
 
 
 def test_a_missing_setting_is_one_line_naming_it() -> None:
