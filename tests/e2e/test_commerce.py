@@ -179,3 +179,19 @@ def test_w2_a_checkout_arriving_after_its_order_makes_no_cart(shopspot: Shopspot
     assert shopspot.records("carts") == []
     (hs_order,) = shopspot.records("orders", "hs_order_name")
     assert len(shopspot.hubspot.associated("orders", hs_order["id"], "line_items")) == 1
+
+
+def test_h1_every_call_of_the_commerce_targets_uses_the_date_based_paths(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.hubspot.control.post("/_sandbox/reset", json={})  # an untouched portal, no calls
+    assert CliRunner().invoke(main, ["setup"], env=shopspot.cli_env).exit_code == 0
+    shopspot.send("checkouts/create", checkout(token=TOKEN))
+    sweep(shopspot)
+    shopspot.send("orders/create", order(checkout_token=TOKEN, buyer=customer()))
+    shopspot.send("orders/delete", {"id": ORDER_ID})
+    called = set(shopspot.hubspot.stats()["by_endpoint"])
+
+    assert called and all("/2026-09/" in endpoint for endpoint in called), sorted(called)
+    assert {"POST /crm/pipelines/2026-09/orders", "POST /crm/objects/2026-09/orders/batch/upsert",
+            "POST /crm/objects/2026-09/carts/batch/upsert"} <= called  # fmt: skip
