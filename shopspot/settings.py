@@ -83,7 +83,8 @@ class Store(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    redis_url: str
+    # May carry Redis's password: never in a repr.
+    redis_url: str = Field(repr=False)
     # The name the Sentinels know the master by (`sentinel monitor <name> ...`); read only
     # when REDIS_URL names Sentinels.
     redis_sentinel_master: str = "mymaster"

@@ -189,7 +189,7 @@ def test_secrets_never_appear_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOPIFY_SHOP_DOMAIN", "a.myshopify.com")
     monkeypatch.setenv("SHOPIFY_WEBHOOK_SECRET", "whsec-very-secret")
     loaded = settings(
-        redis_url=REDIS,
+        redis_url="redis://:very-secret@localhost:6379/0",
         hubspot_access_token="pat-na1-very-secret",
         shopify_access_token="shpat-very-secret",
     )
