@@ -12,6 +12,7 @@ COPY webapi ./webapi
 COPY worker ./worker
 COPY tasks ./tasks
 COPY sandbox ./sandbox
+COPY cli ./cli
 RUN pip install . \
     && useradd --system --home-dir /app shopspot \
     && mkdir -p /app/var \

@@ -53,8 +53,12 @@ def test_every_command_in_compose_and_dockerfile_exists() -> None:
         assert command[1] in main.commands, command
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["shopspot"] == "cli.main:main"
-    for folder in re.findall(r"^COPY (\w+) ", dockerfile, re.MULTILINE):
+    copied = re.findall(r"^COPY (\w+) ", dockerfile, re.MULTILINE)
+    for folder in copied:
         assert (ROOT / folder).is_dir(), folder
+    # The image installs every package the project ships, or its commands cannot start.
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert {name.rstrip("*") for name in packages["packages"]["find"]["include"]} <= set(copied)
 
 
 def test_env_example_lists_every_setting() -> None:
