@@ -49,6 +49,10 @@ class SyncTask(Task):  # type: ignore[misc]
     # Bounds only the retries Celery makes itself when a pool process dies mid-task; the
     # retries made here pass max_retries=None and count failures in their own argument.
     max_retries = 3
+    # Celery checks a message's arguments against `run(event)`, but a task is called as
+    # `__call__(event, failures)`: without this, every retry with its count was refused (and
+    # its event dropped) before it was even sent.
+    typing = False
     kind: str = ""
 
     def __call__(self, event: dict[str, Any], failures: int = 0) -> str | None:

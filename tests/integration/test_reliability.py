@@ -72,6 +72,17 @@ def test_a_task_that_raises_unexpectedly_ends_in_the_dead_letter_store(
     assert "ada@example.com" not in letter.reason
 
 
+def test_a_transient_failure_is_retried_with_its_count_and_then_succeeds(
+    redis_url: str, tmp_path: Path, workers: list[Process]
+) -> None:
+    workers.append(start_worker(service_env(redis_url, PROBE_DIR=str(tmp_path)), tmp_path))
+    send(redis_url, "tests.probe.transient_once", {})
+
+    wait_for(lambda: lines(tmp_path, "transient-once-done") == 1, message="the retried task")
+    assert lines(tmp_path, "transient-once-attempts") == 2
+    assert DeadLetterStore(redis.Redis.from_url(redis_url)).count() == 0
+
+
 def test_a_retry_waiting_while_redis_restarts_is_not_lost(
     own_redis: LocalRedis, tmp_path: Path, workers: list[Process]
 ) -> None:

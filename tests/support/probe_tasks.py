@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from shopspot.errors import TransientError
 from shopspot.events import WebhookEvent
 from shopspot.topics import Kind
 from tasks.base import SyncTask
@@ -44,4 +45,12 @@ def retry_once(task: SyncTask, event: WebhookEvent) -> str:
         # outlasts what the test does to Redis meanwhile.
         raise task.retry(countdown=float(event.payload["seconds"]), max_retries=None)
     _record("retry-once-done")
+    return "done"
+
+
+@app.task(name="tests.probe.transient_once", base=SyncTask, kind=Kind.CUSTOMERS)
+def transient_once(event: WebhookEvent) -> str:
+    if _record("transient-once-attempts") == 1:
+        raise TransientError("the first try meets a hiccup")
+    _record("transient-once-done")
     return "done"
