@@ -107,6 +107,14 @@ def topic_of(name: str) -> Topic | None:
     return TOPICS.get(name.strip().lower())
 
 
+def handled(name: str) -> Topic:
+    """The entry of a topic Shopspot handles; `UnsupportedTopicError` for any other."""
+    topic = topic_of(name)
+    if topic is None:
+        raise UnsupportedTopicError(f"no model for webhook topic {name!r}")
+    return topic
+
+
 def kind_of(name: str) -> Kind | None:
     topic = topic_of(name)
     return None if topic is None else topic.kind
@@ -119,7 +127,4 @@ def parse_payload(name: str, payload: Mapping[str, Any]) -> ShopifyModel:
     ``ValidationError`` for a body that does not fit; describe the latter with
     ``shopspot.shopify.describe_validation_error``, never with ``str()`` of the payload.
     """
-    topic = topic_of(name)
-    if topic is None:
-        raise UnsupportedTopicError(f"no model for webhook topic {name!r}")
-    return topic.model.model_validate(dict(payload))
+    return handled(name).model.model_validate(dict(payload))

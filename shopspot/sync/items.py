@@ -45,7 +45,7 @@ from shopspot.sync.contacts import ContactWrite, write_contacts
 from shopspot.sync.context import SyncContext
 from shopspot.sync.memory import Memory
 from shopspot.targets import writes_commerce, writes_deals
-from shopspot.topics import TOPICS, Buffer
+from shopspot.topics import Buffer, handled
 
 # The sweep's stage moves come from no event: their item says so instead of carrying one.
 _ABANDON = "abandon"
@@ -74,7 +74,7 @@ def item_for(
 def _item_for(
     event: WebhookEvent, model: ShopifyModel, memory: Memory, groups: dict[int, str]
 ) -> tuple[Buffer, Item] | None:
-    buffer = TOPICS[event.topic.strip().lower()].buffer
+    buffer = handled(event.topic).buffer
     if buffer is None:
         return None
     shop = shop_domain(event.shop)
@@ -138,7 +138,7 @@ def event_of(item: Item) -> WebhookEvent | None:
 
 
 def model_of(item: Item, event: WebhookEvent) -> ShopifyModel:
-    model: type[ShopifyModel] = TOPICS[event.topic.strip().lower()].model
+    model: type[ShopifyModel] = handled(event.topic).model
     return model.model_validate(cast(dict[str, Any], item.data["model"]))
 
 
