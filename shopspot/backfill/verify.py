@@ -25,6 +25,7 @@ from shopspot.backfill.runner import read_event
 from shopspot.events import WebhookEvent
 from shopspot.hubspot import crm
 from shopspot.mapping.contacts import contact_email
+from shopspot.mapping.deals import order_amount
 from shopspot.mapping.orders import ORDER_KEY, order_key
 from shopspot.mapping.products import product_key
 from shopspot.mapping.values import shop_domain
@@ -163,12 +164,7 @@ def _orders(
         held.append((keys, _amounts(rt, "orders", ORDER_KEY, "hs_total_price", keys)))
     differing: list[Parsed] = []
     for n, (event, order) in enumerate(sales):
-        total = (
-            order.current_total_price
-            if order.current_total_price is not None
-            else order.total_price
-        )
-        expected = total or Decimal(0)
+        expected = Decimal(order_amount(order) or 0)
         placed = order.processed_at or order.created_at
         day = by_day.get(placed.astimezone(UTC).date().isoformat()) if placed else None
         if day is not None:

@@ -7,7 +7,9 @@
   (``"YYYY-MM-DD"``) and would shift orders near midnight to the wrong day, so none is used;
 * checkboxes: ``"true"`` / ``"false"``;
 * empty values (None, ``""``, whitespace, empty lists) are dropped, never written: HubSpot
-  clears a property given ``""``, and an empty Shopify value must not blank a HubSpot one (C3).
+  clears a property given ``""``, and an empty Shopify value must not blank a HubSpot one (C3);
+* a value longer than HubSpot takes (65,536 characters) is cut to fit: HubSpot refuses the
+  whole record otherwise, and a shortened note beats an order that never arrives.
 """
 
 from collections.abc import Mapping, Sequence
@@ -62,9 +64,24 @@ def tag_list(tags: Sequence[str]) -> str:
     return ", ".join(tags)
 
 
+# HubSpot's limit on a string property's length; counted here in UTF-16 code units, the
+# stricter reading when a value holds characters outside the Basic Multilingual Plane.
+MAX_STRING_LENGTH = 65_536
+
+
 def compact(properties: Mapping[str, str | None]) -> dict[str, str]:
-    """Drop every empty value (C3)."""
-    return {name: value for name, value in properties.items() if value and value.strip()}
+    """Drop every empty value (C3); cut each long one to HubSpot's limit."""
+    return {name: _fitted(value) for name, value in properties.items() if value and value.strip()}
+
+
+def _fitted(value: str) -> str:
+    if len(value) * 2 <= MAX_STRING_LENGTH:
+        return value  # short enough whatever it holds: skip the encoding
+    units = value.encode("utf-16-le")
+    if len(units) <= 2 * MAX_STRING_LENGTH:
+        return value
+    # A surrogate pair cut in half is dropped whole rather than left broken.
+    return units[: 2 * MAX_STRING_LENGTH].decode("utf-16-le", errors="ignore")
 
 
 class _TextExtractor(HTMLParser):

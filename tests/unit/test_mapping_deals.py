@@ -251,3 +251,18 @@ def test_empty_deal_values_are_never_written() -> None:
         "pipeline",
         "dealstage",
     }
+
+
+def test_a_note_longer_than_hubspot_takes_is_cut_to_fit() -> None:
+    """HubSpot refuses a record with a string over 65,536 characters; the order still syncs."""
+    props = deal(order(name="#1001", note="n" * 70_000))
+
+    assert props["shopify_note"] == "n" * 65_536
+    assert props["dealname"] == "#1001"
+
+
+def test_a_cut_never_splits_a_character_outside_the_basic_plane() -> None:
+    # Each emoji is two UTF-16 units, as HubSpot may count them: 32,768 of them fill the limit.
+    props = deal(order(note="a" + "\U0001f600" * 40_000))
+
+    assert props["shopify_note"] == "a" + "\U0001f600" * 32_767
