@@ -8,7 +8,7 @@ from typing import cast
 import redis
 from pydantic import BaseModel
 
-from shopspot.redisconn import delete_matching
+from shopspot.redisconn import delete_matching, glob_escape
 
 _KEY_PREFIX = "shopspot:activity:"
 _INDEX_KEY = "shopspot:activity:index"
@@ -59,7 +59,7 @@ class ActivityLog:
 
     def forget_shop(self, shop: str) -> int:
         """Privacy erasure (W5): the shop's counts; returns how many kinds were erased."""
-        erased = delete_matching(self._redis, self._key(shop, "*"))
+        erased = delete_matching(self._redis, self._key(glob_escape(shop), "*"))
         members = cast(set[bytes], self._redis.smembers(_INDEX_KEY))
         stale = [m for m in members if m.decode().startswith(f"{shop}|")]
         if stale:

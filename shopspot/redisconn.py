@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # A shop's state can run to many thousands of keys: one DEL per batch keeps each command small.
 _DELETE_BATCH = 500
+_GLOB_SPECIALS = frozenset("\\*?[]^")
 
 
 def connect(settings: Settings, *, timeout: float = 5.0) -> redis.Redis:
@@ -43,6 +44,12 @@ def connect(settings: Settings, *, timeout: float = 5.0) -> redis.Redis:
         settings.redis_sentinel_master
     )
     return master
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally inside a SCAN glob: a shop name with `*` or `[` in it must not
+    reach other shops' keys."""
+    return "".join(f"\\{char}" if char in _GLOB_SPECIALS else char for char in text)
 
 
 def delete_matching(client: redis.Redis, pattern: str, names: Iterable[str] = ()) -> int:

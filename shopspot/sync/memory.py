@@ -25,7 +25,7 @@ import redis
 from shopspot.errors import TransientError
 from shopspot.leases import renewed
 from shopspot.mapping.values import key
-from shopspot.redisconn import delete_matching
+from shopspot.redisconn import delete_matching, glob_escape
 
 _P = "shopspot:mem:"
 
@@ -247,7 +247,9 @@ class Memory:
     def known_product_ids(self, shop: str) -> set[int]:
         """Every Shopify product of the shop that Shopspot has written variants of."""
         prefix = f"{_P}variants:{shop}:"
-        names = cast(Iterable[bytes], self._redis.scan_iter(match=prefix + "*", count=1000))
+        names = cast(
+            Iterable[bytes], self._redis.scan_iter(match=glob_escape(prefix) + "*", count=1000)
+        )
         return {int(name.decode()[len(prefix) :]) for name in names}
 
     def add_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
@@ -319,7 +321,7 @@ class Memory:
         names = [f"{_P}contact:{h.decode()}" for h in hashes]
         # The pattern finds only names that go on after the shop; these two end with it.
         own = [contacts, f"{_P}deleted:{shop}"]
-        erased = delete_matching(self._redis, f"{_P}*:{shop}:*", [*names, *own])
+        erased = delete_matching(self._redis, f"{_P}*:{glob_escape(shop)}:*", [*names, *own])
         erased += int(self._redis.hdel(f"{_P}skipped-deleted", shop))
         for raw in cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1)):
             if json.loads(raw)["shop"] == shop:

@@ -18,6 +18,8 @@ from typing import Any, cast
 import redis
 from pydantic import BaseModel, ConfigDict
 
+from shopspot.redisconn import glob_escape
+
 log = logging.getLogger("shopspot.trace")
 
 _KEY_PREFIX = "shopspot:trace:"
@@ -168,7 +170,9 @@ class TraceStore:
     def forget_shop(self, shop: str) -> int:
         """Privacy erasure (W5): every story of the shop; returns how many were erased."""
         # Every story is in the index until it is deleted or expires: the index finds them all.
-        members = self._redis.zscan_iter(_INDEX_KEY, match=f"{_KEY_PREFIX}{shop}|*", count=1000)
+        members = self._redis.zscan_iter(
+            _INDEX_KEY, match=f"{_KEY_PREFIX}{glob_escape(shop)}|*", count=1000
+        )
         return self._forget([cast(bytes, name).decode() for name, _ in members])
 
     def _forget(self, keys: Sequence[str]) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 import fakeredis
 import pytest
+import redis
 
 from shopspot.activity import ActivityLog
 from shopspot.backfill.verifylog import VerifyLog
@@ -187,3 +188,23 @@ def test_the_last_verify_result_of_a_shop_is_forgotten() -> None:
 
     assert log.forget_shop(SHOP) == 1
     assert log.last() == {OTHER: {"differences": 0}}
+
+
+def test_a_shop_whose_name_reads_as_a_pattern_erases_only_itself(redis_url: str) -> None:
+    """On a real Redis, whose SCAN patterns are globs: `?` would match any one character."""
+    client = redis.Redis.from_url(redis_url)
+    wild = "?.myshopify.com"
+    memory, log = Memory(client), ActivityLog(client)
+    for shop, email in ((SHOP, "ada@example.com"), (wild, "eve@example.com")):
+        remember_a_customer(memory, shop, 7, email)
+        memory.remember_variant_keys(shop, 1, [f"{shop}:1:2"])
+        log.succeeded(shop, "orders", "e1")
+
+    assert memory.known_product_ids(wild) == {1}
+    memory.forget_shop(wild)
+    log.forget_shop(wild)
+
+    assert memory.customer_emails(SHOP, [7]) == {7: "ada@example.com"}
+    assert memory.known_product_ids(SHOP) == {1}
+    assert log.get(SHOP, "orders").succeeded == 1
+    assert memory.customer_emails(wild, [7]) == {}
