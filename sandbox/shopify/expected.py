@@ -5,8 +5,9 @@ the stage of each deal, as counts and, on request, record by record.
 Keys follow the README's upsert keys: products `<shop>:<product id>:<variant id>`, deals
 `<shop>:<checkout token>` or `<shop>:order:<order id>` (each deal lists the keys it may
 have, the usual one first). Money is a decimal string with two places, as Shopify writes it.
-What the reports (R1) need is there too: when each order was processed and the email of its
-buyer's contact, and each contact's first order date (C9); times are ISO-8601 UTC.
+What the reports (R1) need is there too: what was refunded of each order, when it was processed
+and the email of its buyer's contact, and each contact's first order date (C9); times are
+ISO-8601 UTC.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def _order_deal(shop: str, order: Order, contact: str | None) -> dict[str, Any]:
         "stage": order_stage(order),
         # The total after refunds, in the shop's currency.
         "amount": amount(order.total - order.refunded),
+        "refunded": amount(order.refunded),
         "processed_at": TimeFormat.graphql(order.processed_at),
         "contact": contact,
         "name": order.name,

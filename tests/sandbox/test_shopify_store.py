@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -224,6 +225,9 @@ def _independent_records(store: Store) -> dict[str, Any]:
                 if token
                 else [f"{shop}:order:{body['id']}"],
                 "amount": body["current_total_price"],
+                "refunded": str(
+                    Decimal(body["total_price"]) - Decimal(body["current_total_price"])
+                ),
                 "processed_at": when,
                 "contact": contact,
                 "name": body["name"],
