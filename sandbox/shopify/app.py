@@ -16,6 +16,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
+from .changes import NothingToChange
 from .config import SimulatorConfig, WebhookKnobs
 from .expected import expected
 from .simulation import Simulation
@@ -129,7 +130,15 @@ class SimulatorApp:
             return _json({"errors": "count must be an integer"}, 400)
         if not 1 <= count <= MAX_CHANGES_PER_CALL:
             return _json({"errors": f"count must be between 1 and {MAX_CHANGES_PER_CALL}"}, 400)
-        return _json({"changes": self.sim.changes.make(count)})
+        # One kind of change instead of a random mix: a test asks for the flow it needs.
+        kind = request.args.get("kind", body.get("kind") if isinstance(body, dict) else None)
+        if kind is not None and kind not in self.sim.changes.kinds:
+            kinds = ", ".join(self.sim.changes.kinds)
+            return _json({"errors": f"kind must be one of {kinds}"}, 400)
+        try:
+            return _json({"changes": self.sim.changes.make(count, kind)})
+        except NothingToChange:
+            return _json({"errors": f"the store has nothing a {kind} change could act on"}, 409)
 
     def stats(self, request: Request) -> Response:
         current = self.sim.bulk.current()

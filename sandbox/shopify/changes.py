@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 RECENT = 300
 Event = tuple[str, Callable[[str], dict[str, Any] | None]]
+# What a change made: the changed object's GraphQL id and the webhooks it sends.
+Made = tuple[str, list[Event]]
 
 
 def _since(floor: str, render: Callable[[str], dict[str, Any]]) -> Callable[[str], Any]:
@@ -37,39 +39,57 @@ def _before(floor: str, render: Callable[[str], dict[str, Any]]) -> Callable[[st
     return lambda version: None if v.at_least(version, floor) else render(version)
 
 
+class NothingToChange(LookupError):
+    """A change of the kind asked for has nothing to act on in the store as it is."""
+
+
 class Changes:
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.store = sim.store
         self.factory = sim.factory
-        # (weight, change): how often each change is picked.
-        self.kinds: list[tuple[int, Callable[[int], tuple[str, str, list[Event]] | None]]] = [
-            (12, self._new_customer),
-            (16, self._new_order),
-            (12, self._pay),
-            (10, self._fulfil),
-            (5, self._refund),
-            (4, self._cancel),
-            (8, self._update_product),
-            (3, self._remove_variant),
-            (2, self._delete_product),
-            (3, self._new_product),
-            (10, self._new_checkout),
-            (6, self._abandon_checkout),
-            (5, self._recover_checkout),
-        ]
+        # name: (weight, change): how often each change is picked.
+        self.kinds: dict[str, tuple[int, Callable[[int], Made | None]]] = {
+            "customer_created": (12, self._new_customer),
+            "order_created": (16, self._new_order),
+            "order_paid": (12, self._pay),
+            "order_fulfilled": (10, self._fulfil),
+            "order_refunded": (5, self._refund),
+            "order_cancelled": (4, self._cancel),
+            "product_updated": (8, self._update_product),
+            "variant_removed": (3, self._remove_variant),
+            "product_deleted": (2, self._delete_product),
+            "product_created": (3, self._new_product),
+            "checkout_created": (10, self._new_checkout),
+            "checkout_abandoned": (6, self._abandon_checkout),
+            "checkout_recovered": (5, self._recover_checkout),
+        }
 
-    def make(self, count: int) -> list[dict[str, Any]]:
-        return [self.one() for _ in range(count)]
+    def make(self, count: int, kind: str | None = None) -> list[dict[str, Any]]:
+        """`count` changes, picked at random by weight, or all of `kind`: then fewer when the
+        store runs out of what they act on, and NothingToChange when it has none at all."""
+        made: list[dict[str, Any]] = []
+        for _ in range(count):
+            try:
+                made.append(self.one(kind))
+            except NothingToChange:
+                if not made:
+                    raise
+                break
+        return made
 
-    def one(self) -> dict[str, Any]:
+    def one(self, kind: str | None = None) -> dict[str, Any]:
+        """A change of `kind` (one of `kinds`), or of a kind picked at random by weight."""
         with self.store.lock:
-            change = self._pick_kind()
+            name = kind or self._pick_kind()
             now = self.sim.clock.seconds()
-            made = change(now)
-            if made is None:  # nothing to act on yet: grow the store instead
-                made = self._new_order(now)
-            name, object_gid, events = made
+            made = self.kinds[name][1](now)
+            if made is None:
+                if kind is not None:
+                    raise NothingToChange(kind)
+                # Nothing to act on yet: grow the store instead.
+                name, made = "order_created", self._new_order(now)
+            object_gid, events = made
             event_id = str(uuid.uuid4())
             for topic, render in events:
                 self.sim.dispatcher.emit(event_id, topic, render)
@@ -83,13 +103,13 @@ class Changes:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _pick_kind(self) -> Callable[[int], tuple[str, str, list[Event]] | None]:
-        draw = self.factory.rng.random() * sum(weight for weight, _ in self.kinds)
-        for weight, change in self.kinds:
+    def _pick_kind(self) -> str:
+        draw = self.factory.rng.random() * sum(weight for weight, _ in self.kinds.values())
+        for name, (weight, _) in self.kinds.items():
             draw -= weight
             if draw < 0:
-                return change
-        return self.kinds[-1][1]
+                return name
+        return next(reversed(self.kinds))
 
     def _recent(self, table: Table[R], test: Callable[[R], bool]) -> R | None:
         """One of the newest records passing `test`: flows continue on what just happened."""
@@ -130,7 +150,7 @@ class Changes:
 
     # -- customers --------------------------------------------------------------------------
 
-    def _new_customer(self, now: int) -> tuple[str, str, list[Event]]:
+    def _new_customer(self, now: int) -> Made:
         factory, store = self.factory, self.store
         customer = factory.customer(now, no_email=factory.chance(0.05))
         store.add_customer(customer)
@@ -146,7 +166,7 @@ class Changes:
         if customer.email:
             topic = "customers_email_marketing_consent/update"
             events.append((topic, _since(v.CUSTOMER_SLIM_FROM, render(topic))))
-        return "customer_created", gid("Customer", customer.id), events
+        return gid("Customer", customer.id), events
 
     # -- orders -----------------------------------------------------------------------------
 
@@ -165,7 +185,7 @@ class Changes:
         store.add_order(order)
         return order
 
-    def _new_order(self, now: int) -> tuple[str, str, list[Event]]:
+    def _new_order(self, now: int) -> Made:
         store, factory = self.store, self.factory
         customers = store.customers.newest(RECENT)
         created = [customer.created_at for customer in customers]
@@ -175,21 +195,21 @@ class Changes:
         if factory.chance(0.5):
             store.pay(order, now)
             topics.append("orders/paid")
-        return "order_created", gid("Order", order.id), self._order_events(order, topics)
+        return gid("Order", order.id), self._order_events(order, topics)
 
     def _open_orders(self, test: Callable[[Order], bool]) -> Order | None:
         store = self.store
         return self._recent(store.orders, lambda o: o.cancelled_at is None and test(o))
 
-    def _pay(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _pay(self, now: int) -> Made | None:
         order = self._open_orders(lambda o: o.financial_status in ("pending", "authorized"))
         if order is None:
             return None
         self.store.pay(order, now)
         events = self._order_events(order, ["orders/paid", "orders/updated"])
-        return "order_paid", gid("Order", order.id), events
+        return gid("Order", order.id), events
 
-    def _fulfil(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _fulfil(self, now: int) -> Made | None:
         order = self._open_orders(
             lambda o: o.financial_status == "paid" and o.fulfillment_status != "fulfilled"
         )
@@ -205,9 +225,9 @@ class Changes:
             else "orders/partially_fulfilled"
         )
         events = self._order_events(order, [topic, "orders/updated"])
-        return "order_fulfilled", gid("Order", order.id), events
+        return gid("Order", order.id), events
 
-    def _refund(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _refund(self, now: int) -> Made | None:
         order = self._open_orders(lambda o: o.received > o.refunded)
         if order is None:
             return None
@@ -220,16 +240,16 @@ class Changes:
         events.append(
             ("refunds/create", lambda version: Renderer(store, version).refund(order, refund))
         )
-        return "order_refunded", gid("Order", order.id), events
+        return gid("Order", order.id), events
 
-    def _cancel(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _cancel(self, now: int) -> Made | None:
         order = self._open_orders(lambda o: o.fulfillment_status is None)
         if order is None:
             return None
         refund = self.factory.refund(order, now, full=True)
         self.store.cancel(order, now, self.factory.pick(pools.CANCEL_REASONS), refund)
         events = self._order_events(order, ["orders/cancelled", "orders/updated"])
-        return "order_cancelled", gid("Order", order.id), events
+        return gid("Order", order.id), events
 
     # -- products ---------------------------------------------------------------------------
 
@@ -237,16 +257,15 @@ class Changes:
         store = self.store
         return [(topic, lambda version: product_payload(store, product, topic, version))]
 
-    def _new_product(self, now: int) -> tuple[str, str, list[Event]]:
+    def _new_product(self, now: int) -> Made:
         product = self.factory.product(now, now)
         self.store.add_product(product)
         return (
-            "product_created",
             gid("Product", product.id),
             self._product_events(product, "products/create"),
         )
 
-    def _update_product(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _update_product(self, now: int) -> Made | None:
         products = list(self.store.products)
         if not products:
             return None
@@ -259,12 +278,11 @@ class Changes:
             product.tags = tuple(sorted({*product.tags, "updated"}))
         self.store.stamp(product, now)
         return (
-            "product_updated",
             gid("Product", product.id),
             self._product_events(product, "products/update"),
         )
 
-    def _remove_variant(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _remove_variant(self, now: int) -> Made | None:
         products = [product for product in self.store.products if len(product.variants) > 1]
         if not products:
             return None
@@ -272,18 +290,16 @@ class Changes:
         variant = self.factory.pick(product.variants)
         self.store.remove_variant(product, variant.id, now)
         return (
-            "variant_removed",
             gid("Product", product.id),
             self._product_events(product, "products/update"),
         )
 
-    def _delete_product(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _delete_product(self, now: int) -> Made | None:
         products = list(self.store.products)
         if len(products) < 2:
             return None
         product = self.store.delete_product(self.factory.pick(products).id)
         return (
-            "product_deleted",
             gid("Product", product.id),
             self._product_events(product, "products/delete"),
         )
@@ -294,7 +310,7 @@ class Changes:
         store = self.store
         return [(topic, lambda version: checkout_payload(store, checkout, topic, version))]
 
-    def _new_checkout(self, now: int) -> tuple[str, str, list[Event]]:
+    def _new_checkout(self, now: int) -> Made:
         store, factory = self.store, self.factory
         customers = store.customers.newest(RECENT)
         created = [customer.created_at for customer in customers]
@@ -304,7 +320,6 @@ class Changes:
         )
         store.add_checkout(checkout)
         return (
-            "checkout_created",
             gid("AbandonedCheckout", checkout.id),
             self._checkout_events(checkout, "checkouts/create"),
         )
@@ -313,7 +328,7 @@ class Changes:
         store = self.store
         return self._recent(store.checkouts, lambda c: c.completed_at is None)
 
-    def _abandon_checkout(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _abandon_checkout(self, now: int) -> Made | None:
         checkout = self._open_checkout()
         if checkout is None:
             return None
@@ -321,12 +336,11 @@ class Changes:
         checkout.note = "Left at the shipping step"
         self.store.stamp(checkout, now)
         return (
-            "checkout_abandoned",
             gid("AbandonedCheckout", checkout.id),
             self._checkout_events(checkout, "checkouts/update"),
         )
 
-    def _recover_checkout(self, now: int) -> tuple[str, str, list[Event]] | None:
+    def _recover_checkout(self, now: int) -> Made | None:
         checkout = self._open_checkout()
         if checkout is None:
             return None
@@ -335,7 +349,7 @@ class Changes:
         self.store.complete_checkout(checkout, order)
         events = self._order_events(order, ["orders/create", "orders/paid"])
         events += self._checkout_events(checkout, "checkouts/update")
-        return "checkout_recovered", gid("Order", order.id), events
+        return gid("Order", order.id), events
 
 
 class LiveMode:

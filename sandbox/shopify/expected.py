@@ -5,6 +5,9 @@ the stage of each deal, as counts and, on request, record by record.
 Keys follow the README's upsert keys: products `<shop>:<product id>:<variant id>`, deals
 `<shop>:<checkout token>` or `<shop>:order:<order id>` (each deal lists the keys it may
 have, the usual one first). Money is a decimal string with two places, as Shopify writes it.
+What the reports (R1) need is there too: what was refunded of each order, when it was processed
+and the email of its buyer's contact, and each contact's first order date (C9); times are
+ISO-8601 UTC.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clock import TimeFormat
 from .ids import gid
 from .money import amount, convert
 from .records import Address, Checkout, CheckoutLine, LineItem, Order, Product, Variant
@@ -61,10 +65,13 @@ class _Name:
 class _Contact:
     names: dict[str, _Name] = field(default_factory=lambda: {name: _Name() for name in NAMES})
     sources: list[str] = field(default_factory=list)
+    # C9: when the first of the contact's orders, whatever became of it, was processed.
+    first_order: int | None = None
 
     def record(self, email: str) -> dict[str, Any]:
         allowed = {name: value.allowed() for name, value in self.names.items()}
-        return {"email": email, **allowed, "sources": self.sources}
+        first_order = TimeFormat.graphql(self.first_order)
+        return {"email": email, **allowed, "sources": self.sources, "first_order": first_order}
 
 
 def expected(
@@ -80,7 +87,7 @@ def expected(
             for product in store.products
             for variant in product.variants
         ]
-        deals = [_order_deal(shop, order) for order in store.orders]
+        deals = [_order_deal(shop, order, _buyer_email(store, order)) for order in store.orders]
         deals += [
             _checkout_deal(shop, store.shop.currency, checkout, now - abandon_after_seconds)
             for checkout in store.checkouts
@@ -134,14 +141,15 @@ def _contacts(store: Store) -> dict[str, _Contact]:
     sales: Iterable[Order | Checkout] = [*store.orders, *store.checkouts]
     for sale in sales:
         buyer = store.customer_of(sale)
-        # C10: a customer's sale belongs to the customer's contact; a guest's to the email
-        # typed at checkout.
-        email = _email(buyer.email if buyer and buyer.email else sale.email)
+        email = _buyer_email(store, sale)
         if not email:
             continue  # C2, D3: no email, no contact
         contact = contacts[email]
         kind = "Order" if isinstance(sale, Order) else "AbandonedCheckout"
         contact.sources.append(gid(kind, sale.id))
+        if isinstance(sale, Order):
+            firsts = [sale.processed_at, *filter(None, [contact.first_order])]
+            contact.first_order = min(firsts)
         own = dict(_names(buyer.first_name, buyer.last_name)) if buyer else {}
         for name, value in _typed_names(sale.billing_address):
             if buyer is None:
@@ -149,6 +157,13 @@ def _contacts(store: Store) -> dict[str, _Contact]:
             elif name not in own:
                 contact.names[name].filled_in.add(value)
     return dict(contacts)
+
+
+def _buyer_email(store: Store, sale: Order | Checkout) -> str | None:
+    """C10: a customer's sale belongs to the customer's contact; a guest's to the email typed
+    at checkout."""
+    buyer = store.customer_of(sale)
+    return _email(buyer.email if buyer and buyer.email else sale.email)
 
 
 def _names(first: str | None, last: str | None) -> list[tuple[str, str]]:
@@ -174,9 +189,10 @@ def _product(shop: str, product: Product, variant: Variant) -> dict[str, Any]:
     }
 
 
-def _order_deal(shop: str, order: Order) -> dict[str, Any]:
+def _order_deal(shop: str, order: Order, contact: str | None) -> dict[str, Any]:
     """D2, D4, D7: the order's deal is its checkout's when it came through one. The Admin API's
-    orders do not name their checkout, so an order read there is keyed by its id instead."""
+    orders do not name their checkout, so an order read there is keyed by its id instead.
+    `contact` is the email of its buyer's contact, None for a guest without one (D3)."""
     keys = [f"{shop}:order:{order.id}"]
     if order.checkout_token:
         keys.insert(0, f"{shop}:{order.checkout_token}")
@@ -185,6 +201,9 @@ def _order_deal(shop: str, order: Order) -> dict[str, Any]:
         "stage": order_stage(order),
         # The total after refunds, in the shop's currency.
         "amount": amount(order.total - order.refunded),
+        "refunded": amount(order.refunded),
+        "processed_at": TimeFormat.graphql(order.processed_at),
+        "contact": contact,
         "name": order.name,
         "line_items": _line_names(order.line_items),
     }

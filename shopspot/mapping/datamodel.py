@@ -183,6 +183,9 @@ PROPERTIES: Mapping[ObjectType, tuple[PropertyDefinition, ...]] = MappingProxyTy
         "orders": (
             _text("shopify_order_key", "Shopify order key", unique=True),
             *_SALE_FIELDS,
+            # The deal's close date: HubSpot documents no order property for when it was
+            # processed, and the reports count sales by it (R1).
+            _datetime("shopify_processed_at", "Shopify processed at"),
             _SHOP_DOMAIN,
         ),
         "carts": (

@@ -158,11 +158,17 @@ def order_amount(order: Order) -> str | None:
     return money(current if current is not None else order.total_price)
 
 
+def order_processed(order: Order) -> str | None:
+    """When the order was processed: the deal's close date, and the HubSpot order's
+    ``shopify_processed_at``."""
+    return timestamp(order.processed_at or order.created_at)
+
+
 def _order_fields(order: Order) -> dict[str, str | None]:
     return {
         "dealname": order.name,
         "amount": order_amount(order),
-        "closedate": timestamp(order.processed_at or order.created_at),
+        "closedate": order_processed(order),
         "deal_currency_code": order.currency,
         "shopify_fulfillment_status": order.fulfillment_status,
     }

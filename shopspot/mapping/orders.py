@@ -8,7 +8,7 @@ marks recovered.
 
 from collections.abc import Mapping
 
-from shopspot.mapping.deals import order_amount, order_stage, sale_fields
+from shopspot.mapping.deals import order_amount, order_processed, order_stage, sale_fields
 from shopspot.mapping.values import compact, key, money, shop_domain
 from shopspot.shopify.models import Order
 
@@ -23,7 +23,8 @@ def order_properties(
     shop: str, order: Order, *, pipeline_id: str, stage_ids: Mapping[str, str]
 ) -> dict[str, str]:
     """A HubSpot order, empty values dropped (C3). ``hs_total_price`` is the total after
-    refunds, like the deal's amount; ``shopify_total_price`` keeps the original total."""
+    refunds, like the deal's amount; ``shopify_total_price`` keeps the original total;
+    ``shopify_processed_at`` is when it was processed, as the deal's close date."""
     stage = order_stage(order)
     stage_id = stage_ids.get(stage)
     if not stage_id:
@@ -44,5 +45,6 @@ def order_properties(
             "hs_source_store": shop_domain(shop),
             "hs_pipeline": pipeline_id,
             "hs_pipeline_stage": stage_id,
+            "shopify_processed_at": order_processed(order),
         }
     )

@@ -1,11 +1,13 @@
 """What the reports read from HubSpot: the shop's deals in the Ecommerce Pipeline, with their
-contacts. Pages of 100 through the shared rate budget; no search, so no search limits."""
+contacts; and what every reader shares. Pages of 100 through the shared rate budget; no
+search, so no search limits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from shopspot.hubspot import crm
 from shopspot.hubspot.client import HubSpotClient
@@ -30,45 +32,57 @@ STAGES = tuple(stage.value for stage in Stage)
 def shop_deals(
     client: HubSpotClient, pipeline: Pipeline, shop: str
 ) -> tuple[list[Deal], dict[str, Contact]]:
-    labels = {stage_id: label for label, stage_id in pipeline.stage_ids.items()}
+    labels = stage_labels(pipeline)
     domain = shop_domain(shop)
     deals = []
     for record in crm.all_records(client, "deals", DEAL_PROPERTIES, associations=("contacts",)):
         props = record["properties"]
         if props.get("pipeline") != pipeline.id or props.get("shopify_shop_domain") != domain:
             continue
-        linked = ((record.get("associations") or {}).get("contacts") or {}).get("results", [])
         deals.append(
             Deal(
                 stage=labels.get(str(props.get("dealstage")), ""),
-                amount=_amount(props.get("amount")),
-                closed=_moment(props.get("closedate")),
-                abandoned=_moment(props.get("shopify_abandoned_at")),
-                contact=str(linked[0]["id"]) if linked else None,
+                amount=amount(props.get("amount")),
+                closed=moment(props.get("closedate")),
+                abandoned=moment(props.get("shopify_abandoned_at")),
+                contact=next(iter(linked(record, "contacts")), None),
             )
         )
-    return deals, _contacts(client, {deal.contact for deal in deals if deal.contact})
+    return deals, deal_contacts(client, deals)
 
 
-def _contacts(client: HubSpotClient, ids: Iterable[str]) -> dict[str, Contact]:
-    found = crm.batch_read(client, "contacts", sorted(ids), properties=CONTACT_PROPERTIES)
+def stage_labels(pipeline: Pipeline) -> dict[str, str]:
+    """Stage id -> label."""
+    return {stage_id: label for label, stage_id in pipeline.stage_ids.items()}
+
+
+def linked(record: Mapping[str, Any], to_type: str) -> list[str]:
+    """The ids of the `to_type` records a listed record is associated with."""
+    found = ((record.get("associations") or {}).get(to_type) or {}).get("results", [])
+    return [str(link["id"]) for link in found]
+
+
+def deal_contacts(client: HubSpotClient, deals: Iterable[Deal]) -> dict[str, Contact]:
+    """The contacts of these deals, by HubSpot id (those HubSpot no longer has left out)."""
+    ids = sorted({deal.contact for deal in deals if deal.contact})
+    found = crm.batch_read(client, "contacts", ids, properties=CONTACT_PROPERTIES)
     return {
         str(record["id"]): Contact(
-            first_order=_moment(record["properties"].get("shopify_first_order_date")),
+            first_order=moment(record["properties"].get("shopify_first_order_date")),
             source=record["properties"].get("hs_analytics_source") or None,
         )
         for record in found
     }
 
 
-def _amount(value: str | None) -> Decimal:
+def amount(value: str | None) -> Decimal:
     try:
         return Decimal(value) if value else Decimal(0)
     except InvalidOperation:
         return Decimal(0)
 
 
-def _moment(value: str | None) -> datetime | None:
+def moment(value: str | None) -> datetime | None:
     """HubSpot's datetimes: ISO-8601, or epoch milliseconds from older writers."""
     if not value:
         return None

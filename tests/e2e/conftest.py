@@ -136,10 +136,12 @@ def shopspot(shopspot_stack: Shopspot, request: pytest.FixtureRequest) -> Iterat
 
 @pytest.fixture
 def simulated(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Simulated]:
-    """A simulated store (sizes from the test's parameter) and an empty HubSpot portal."""
-    # The simulator's clock is real time, so its "abandoned" agrees with the sweep's.
-    sizes = getattr(request, "param", {})
-    config = small_config(now=None, bulk_min_seconds=0.2, **sizes)
+    """A simulated store (sizes, and any other setting, from the test's parameter) and an
+    empty HubSpot portal."""
+    # The simulator's clock is real time unless the test fixes its start, so its "abandoned"
+    # agrees with the sweep's.
+    settings = {"now": None, "bulk_min_seconds": 0.2, **getattr(request, "param", {})}
+    config = small_config(**settings)
     with (
         running_simulator(config) as simulator,
         hubspot_sandbox(rate_limit=100_000) as hubspot,

@@ -140,6 +140,8 @@ def test_cart_properties_and_their_types(hs: httpx.Client) -> None:
         ("orders", {"hs_total_price": "12,50"}, "INVALID_INTEGER"),
         ("orders", {"hs_currency_code": "XXX"}, "INVALID_OPTION"),
         ("orders", {"hs_lastmodifieddate": "2024-01-01T00:00:00Z"}, "READ_ONLY_VALUE"),
+        # Shopspot's own, until set-up creates it.
+        ("orders", {"shopify_processed_at": "2024-01-01T00:00:00Z"}, "PROPERTY_DOESNT_EXIST"),
         ("carts", {"hs_order_name": "#1001"}, "PROPERTY_DOESNT_EXIST"),
         ("carts", {"hs_tax": "1e3"}, "INVALID_INTEGER"),
         ("carts", {"hs_external_status": None}, "INVALID_PROPERTY_VALUE"),

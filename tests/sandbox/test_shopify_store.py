@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -207,15 +209,27 @@ def _independent_records(store: Store) -> dict[str, Any]:
             for variant in body["variants"]
         ]
     deals = []
+    firsts: dict[str, str] = {}
     for order in store.orders:
         body = order_payload(store, order, "orders/updated", version)
         token = body["checkout_token"]
+        processed = datetime.fromisoformat(body["processed_at"]).astimezone(UTC)
+        when = processed.strftime("%Y-%m-%dT%H:%M:%SZ")
+        buyer = (body.get("customer") or {}).get("email") or body["email"]
+        contact = buyer.lower() if buyer else None
+        if contact:
+            firsts[contact] = min(firsts.get(contact, when), when)
         deals.append(
             {
                 "keys": [f"{shop}:{token}", f"{shop}:order:{body['id']}"]
                 if token
                 else [f"{shop}:order:{body['id']}"],
                 "amount": body["current_total_price"],
+                "refunded": str(
+                    Decimal(body["total_price"]) - Decimal(body["current_total_price"])
+                ),
+                "processed_at": when,
+                "contact": contact,
                 "name": body["name"],
                 "line_items": sorted(_line_name(line) for line in body["line_items"]),
             }
@@ -231,7 +245,7 @@ def _independent_records(store: Store) -> dict[str, Any]:
                     "line_items": sorted(_line_name(line) for line in body["line_items"]),
                 }
             )
-    return {"products": products, "deals": deals}
+    return {"products": products, "deals": deals, "first_orders": firsts}
 
 
 def test_expected_records_agree_with_the_payloads(running: Running, store: Store) -> None:
@@ -244,6 +258,8 @@ def test_expected_records_agree_with_the_payloads(running: Running, store: Store
     assert records["products"] == independent["products"]
     without_stage = [{k: v for k, v in d.items() if k != "stage"} for d in records["deals"]]
     assert without_stage == independent["deals"]
+    firsts = {c["email"]: c["first_order"] for c in records["contacts"] if c["first_order"]}
+    assert firsts == independent["first_orders"] and firsts
     stages = Counter(deal["stage"] for deal in records["deals"])
     assert {s: n for s, n in answer["deals_by_stage"].items() if n} == dict(stages)
     assert len(records["contacts"]) == answer["contacts"]

@@ -130,6 +130,37 @@ def test_the_same_seed_makes_the_same_changes() -> None:
     assert len({kind for kind, _ in first}) >= 5
 
 
+def test_a_change_of_one_kind_on_request() -> None:
+    with webhook_receiver() as receiver, running_simulator(_config(receiver)) as running:
+        store = running.app.sim.store
+        open_before = [c for c in store.checkouts if c.completed_at is None]
+        answer = running.client.post(
+            "/_simulator/changes", json={"count": 2, "kind": "checkout_recovered"}
+        )
+        running.drain()
+
+        assert answer.status_code == 200, answer.text
+        changes = answer.json()["changes"]
+        assert [c["change"] for c in changes] == ["checkout_recovered"] * 2
+        recovered = [c for c in open_before if c.completed_at is not None]
+        assert len(recovered) == 2
+        orders = {gid.rsplit("/", 1)[1] for gid in (c["id"] for c in changes)}
+        creates = [d.json() for d in receiver.snapshot() if d.topic == "orders/create"]
+        # Each recovering order carries the token of the checkout it completed.
+        assert {str(o["id"]) for o in creates} == orders
+        assert {o["checkout_token"] for o in creates} == {c.token for c in recovered}
+
+        unknown = running.client.post("/_simulator/changes?kind=checkout_stolen")
+        assert unknown.status_code == 400 and "checkout_recovered" in unknown.text
+
+
+def test_a_change_of_a_kind_with_nothing_to_act_on_is_refused() -> None:
+    with running_simulator(small_config(checkouts=0)) as running:
+        answer = running.client.post("/_simulator/changes", json={"kind": "checkout_abandoned"})
+        assert answer.status_code == 409, answer.text
+        assert running.stats()["changes"] == 0
+
+
 def test_duplicates_share_the_event_id_not_the_webhook_id() -> None:
     with (
         webhook_receiver() as receiver,

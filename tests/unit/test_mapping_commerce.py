@@ -59,6 +59,8 @@ def test_an_order_maps_to_the_commerce_table() -> None:
     assert props["shopify_financial_status"] == "paid"
     assert props["shopify_token"] == "9f1c2e3d4b5a69788796a5b4c3d2e1f0"
     assert props["shopify_shop_domain"] == SHOP
+    # When it was processed, in UTC, as the deal's close date: what the reports count by.
+    assert props["shopify_processed_at"] == "2024-02-20T23:04:50.000Z"
     # The deal's fields with an hs_ equivalent are not repeated on the order.
     assert not {"shopify_name", "shopify_currency", "shopify_total_tax"} & props.keys()
 

@@ -108,7 +108,7 @@ SPEC_CUSTOM_PROPERTIES["orders"] = SPEC_CUSTOM_PROPERTIES["deals"] - {
     "shopify_subtotal_price",  # hs_subtotal_price
     "shopify_total_discounts",  # hs_order_discount
     "shopify_total_tax",  # hs_tax
-} | {"shopify_order_key"}
+} | {"shopify_order_key", "shopify_processed_at"}  # the deal's closedate, for the reports (R1)
 SPEC_CUSTOM_PROPERTIES["carts"] = {
     "shopify_cart_key",
     "shopify_abandoned_at",
