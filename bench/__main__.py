@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark and write the figures to docs/BENCHMARKS.md.
 
-Each benchmark module `bench/bench_*.py` has a `run() -> dict` of figures; `python -m bench
-NAME...` runs only the named ones and keeps the others' last figures in the document.
+Each benchmark module `bench/bench_*.py` has a `run() -> dict` of figures (a figure that is
+a list of rows is shown as a table of its own); `python -m bench NAME...` runs only the named
+ones and keeps the others' last figures in the document.
 """
 
 from __future__ import annotations
@@ -82,14 +83,36 @@ def render(results: dict[str, Any]) -> str:
         about = result["about"].split("\n", 1)
         if len(about) > 1:
             lines += [about[1].strip(), ""]
+        figures = result["figures"]
+        tables = {key: value for key, value in figures.items() if _is_table(value)}
         lines += ["| figure | value |", "|---|---|"]
-        lines += [f"| {key} | {value} |" for key, value in result["figures"].items()]
+        lines += [f"| {key} | {value} |" for key, value in figures.items() if key not in tables]
+        for key, rows in tables.items():
+            lines += ["", f"{key}:", "", *_table(rows)]
         lines += [
             "",
             f"Command: `{result['command']}` — machine: {result['machine']} — {result['date']}.",
             "",
         ]
     return "\n".join(lines)
+
+
+def _is_table(value: Any) -> bool:
+    """A figure that is a list of rows with the same keys: a curve, shown as its own table."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(row, dict) and row.keys() == value[0].keys() for row in value)
+    )
+
+
+def _table(rows: list[dict[str, Any]]) -> list[str]:
+    columns = list(rows[0])
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows),
+    ]
 
 
 if __name__ == "__main__":

@@ -59,13 +59,13 @@ def run(sizes: dict[str, int] | None = None, window: float = WINDOW) -> dict[str
                 "SHOPIFY_ADMIN_BASE_URL": f"http://127.0.0.1:{shopify_port}",
                 "SHOPIFY_API_VERSION": "2025-01",
             }
-            subprocess.run([sys.executable, "-m", "shopspot", "setup"], env=env, check=True,
+            subprocess.run([sys.executable, "-m", "cli", "setup"], env=env, check=True,
                            capture_output=True)  # fmt: skip
             stats = httpx.get(f"http://127.0.0.1:{hubspot_port}/_sandbox/stats").json()
             before = stats["requests"]
             started = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "shopspot", "backfill", "--json"], env=env, check=True,
+                [sys.executable, "-m", "cli", "backfill", "--json"], env=env, check=True,
                 capture_output=True, text=True,
             )  # fmt: skip
             seconds = time.perf_counter() - started

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import redis
 
 from shopspot.hubspot.client import HubSpotClient
+from shopspot.hubspot.errors import NotFound
 from shopspot.hubspot.schema import (
     Pipeline,
     SetupReport,
-    ensure_group,
     ensure_pipeline,
     ensure_properties,
     portal_id,
-    property_names,
 )
 from shopspot.mapping.datamodel import (
     COMMERCE_TYPES,
@@ -55,24 +54,29 @@ def set_up_hubspot(client: HubSpotClient, report: SetupReport, target: SyncTarge
     """The deal pipeline always (the deals target is the default, and `both` needs it); the
     orders' and carts' properties and the order pipeline for the commerce targets (SPEC T1)."""
     commerce = writes_commerce(target)
-    for object_type, definitions in PROPERTIES.items():
-        if object_type in COMMERCE_TYPES and not commerce:
-            continue
-        ensure_group(client, object_type, PROPERTY_GROUP, report)
-        ensure_properties(client, object_type, definitions, PROPERTY_GROUP.name, report)
+    listed = {
+        object_type: ensure_properties(client, object_type, definitions, PROPERTY_GROUP, report)
+        for object_type, definitions in PROPERTIES.items()
+        if commerce or object_type not in COMMERCE_TYPES
+    }
     pipeline = ensure_pipeline(client, ECOMMERCE_PIPELINE, report)
     return PortalSetup(
         portal_id=portal_id(client),
         pipeline=pipeline,
-        with_hs_images="hs_images" in property_names(client, "products"),
-        currencies=_currencies(client),
+        with_hs_images="hs_images" in listed["products"],
+        currencies=_currencies(listed["deals"]),
         order_pipeline=ensure_pipeline(client, ORDER_PIPELINE, report) if commerce else None,
     )
 
 
-def _currencies(client: HubSpotClient) -> frozenset[str]:
-    answer = client.request("GET", client.paths.property_named("deals", "deal_currency_code"))
-    return frozenset(option["value"] for option in answer["options"])
+def _currencies(deal_properties: dict[str, dict[str, Any]]) -> frozenset[str]:
+    """The values deal_currency_code takes: the currencies enabled in the portal."""
+    currency = deal_properties.get("deal_currency_code")
+    if currency is None:
+        raise NotFound(
+            404, "OBJECT_NOT_FOUND", "the portal has no deals property deal_currency_code"
+        )
+    return frozenset(option["value"] for option in currency["options"])
 
 
 def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:

@@ -134,7 +134,8 @@ class SandboxApp:
         else:
             route = matched[0]
             response = self._serve(environ, route, params, method, path, body)
-            if route.writes and response.status < 300 and self.faults.after_write(config):
+            applied = route.writes and response.wrote and response.status < 300
+            if applied and self.faults.after_write(config):
                 self.stats.injected("after_write_502")
                 response = _server_error(502)
         response.headers.update(verdict.headers)

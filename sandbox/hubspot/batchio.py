@@ -9,11 +9,12 @@ from .errors import bad_request, batch_too_large
 from .portal import Portal
 
 
-def read_inputs(body: Any, limit: int) -> list[dict[str, Any]]:
+def read_inputs(body: Any, limit: int | None) -> list[dict[str, Any]]:
+    """The inputs of a batch request of at most `limit` inputs (None: no limit)."""
     if not isinstance(body, dict) or not isinstance(body.get("inputs"), list):
         raise bad_request("Request body must be a JSON object with an inputs list")
     inputs: list[dict[str, Any]] = body["inputs"]
-    if len(inputs) > limit:
+    if limit is not None and len(inputs) > limit:
         raise batch_too_large(limit)
     for item in inputs:
         if not isinstance(item, dict):

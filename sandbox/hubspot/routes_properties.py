@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import property_batch
 from .objects import flag_param
 from .portal import Portal
 from .versions import Api
@@ -34,6 +35,15 @@ def _archive(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResp
     return no_content()
 
 
+def _batch_create(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
+    status, body = property_batch.batch_create(portal, object_type(params), req.json())
+    return ApiResponse(status, body, wrote=bool(body["results"]))
+
+
+def _batch_read(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
+    return ApiResponse(*property_batch.batch_read(portal, object_type(params), req.json()))
+
+
 def _groups(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResponse:
     return ok({"results": [g.to_json() for g in portal.properties.groups(object_type(params))]})
 
@@ -50,6 +60,8 @@ ROUTES = Api("/crm/v3/properties", "/crm/properties/<version>").routes(
     (
         Route(_BASE, ("GET",), _list),
         Route(_BASE, ("POST",), _create, writes=True),
+        Route(f"{_BASE}/batch/create", ("POST",), _batch_create, writes=True),
+        Route(f"{_BASE}/batch/read", ("POST",), _batch_read),
         Route(f"{_BASE}/groups", ("GET",), _groups),
         Route(f"{_BASE}/groups", ("POST",), _create_group, writes=True),
         Route(f"{_BASE}/groups/<name>", ("GET",), _read_group),

@@ -39,6 +39,9 @@ class ApiResponse:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # False when a write route changed nothing (a batch whose every input failed): a lost
+    # answer is injected only after a write that was applied.
+    wrote: bool = True
 
 
 Handler = Callable[[Portal, ApiRequest, dict[str, str]], ApiResponse]

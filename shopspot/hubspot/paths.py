@@ -21,6 +21,7 @@ FIRST_VERSION = "2026-03"
 _DATE_VERSION = re.compile(r"\d{4}-(03|09)")
 
 BatchAction = Literal["read", "create", "update", "upsert", "archive"]
+PropertyBatchAction = Literal["read", "create"]
 
 
 def check_version(version: str) -> str:
@@ -55,17 +56,15 @@ class Paths:
         return f"{self.objects(object_type)}/search"
 
     def properties(self, object_type: str) -> str:
-        """All properties of a type (GET), and where one is created (POST)."""
+        """All properties of a type, with their options (GET)."""
         return f"{self._root('crm/properties', 'crm/v3/properties')}/{object_type}"
 
-    def property_named(self, object_type: str, name: str) -> str:
-        return f"{self.properties(object_type)}/{name}"
+    def property_batch(self, object_type: str, action: PropertyBatchAction) -> str:
+        """Many property definitions of a type at once."""
+        return f"{self.properties(object_type)}/batch/{action}"
 
     def property_groups(self, object_type: str) -> str:
         return f"{self.properties(object_type)}/groups"
-
-    def property_group(self, object_type: str, name: str) -> str:
-        return f"{self.property_groups(object_type)}/{name}"
 
     def pipelines(self, object_type: str) -> str:
         return f"{self._root('crm/pipelines', 'crm/v3/pipelines')}/{object_type}"

@@ -1,11 +1,12 @@
 """Idempotent set-up of what Shopspot writes into: property groups, properties, the pipeline.
 
 Each helper finds what exists first and creates only what is missing, so running set-up
-again changes nothing and says so. A create whose reply is lost (a 5xx, a dropped
-connection) is sent again: HubSpot refuses to make a second group or property of one name,
-pipeline of one label, or stage of one label in a pipeline, so the repeat cannot duplicate
-it, and the refusal it may earn means the first try made it: it is looked up and counted as
-found (SPEC W8).
+again changes nothing and says so; an object type's properties are read in one call and the
+missing ones made in one batch, so set-up costs a handful of calls. A create whose reply is
+lost (a 5xx, a dropped connection) is sent again: HubSpot refuses to make a second group or
+property of one name, pipeline of one label, or stage of one label in a pipeline, so the
+repeat cannot duplicate it, and the refusal it may earn means the first try made it: it is
+counted as found (SPEC W8).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopspot.hubspot.client import HubSpotClient
-from shopspot.hubspot.errors import NotFound, Rejected
+from shopspot.hubspot.errors import Conflict, Rejected
 from shopspot.mapping.datamodel import PipelineDefinition, PropertyDefinition, PropertyGroup
 from shopspot.retry import Repeat
 
 Found = Callable[[], dict[str, Any] | None]
+# The category of HubSpot's refusal to make a second property of one name.
+_ALREADY_EXISTS = "OBJECT_ALREADY_EXISTS"
 
 
 @dataclass
@@ -45,39 +48,90 @@ class Pipeline:
     stage_ids: dict[str, str]  # stage label → HubSpot stage id
 
 
-def ensure_group(
-    client: HubSpotClient, object_type: str, group: PropertyGroup, report: SetupReport
-) -> None:
-    paths = client.paths
-    groups = client.request("GET", paths.property_groups(object_type))["results"]
-    exists = any(existing["name"] == group.name for existing in groups)
-    if not exists:
-        found = _found(client, paths.property_group(object_type, group.name))
-        _create(client, paths.property_groups(object_type), group.as_hubspot(), found)
-    report.note(f"{object_type} property group {group.name}", created=not exists)
-
-
 def ensure_properties(
     client: HubSpotClient,
     object_type: str,
     definitions: tuple[PropertyDefinition, ...],
-    group_name: str,
+    group: PropertyGroup,
     report: SetupReport,
-) -> None:
-    paths = client.paths
-    existing = property_names(client, object_type)
+) -> dict[str, dict[str, Any]]:
+    """Every property of `object_type` by name, once `definitions` are among them: one read,
+    and when some are missing, one batch create into `group` (made first if need be)."""
+    listed = {
+        prop["name"]: prop
+        for prop in client.request("GET", client.paths.properties(object_type))["results"]
+    }
+    missing = [definition for definition in definitions if definition.name not in listed]
+    # A property listed in the group proves the group exists; an empty group lists nothing.
+    grouped = any(prop["groupName"] == group.name for prop in listed.values())
+    if missing and not grouped:
+        made = _create_group(client, object_type, group)
+        report.note(f"{object_type} property group {group.name}", created=made)
+    elif grouped:
+        report.note(f"{object_type} property group {group.name}", created=False)
+    if missing:
+        listed |= _create_properties(client, object_type, missing, group.name)
     for definition in definitions:
-        missing = definition.name not in existing
-        if missing:
-            body = definition.as_hubspot(group_name)
-            found = _found(client, paths.property_named(object_type, definition.name))
-            _create(client, paths.properties(object_type), body, found)
-        report.note(f"{object_type} property {definition.name}", created=missing)
+        report.note(f"{object_type} property {definition.name}", created=definition in missing)
+    return listed
 
 
-def property_names(client: HubSpotClient, object_type: str) -> set[str]:
-    answer = client.request("GET", client.paths.properties(object_type))
-    return {prop["name"] for prop in answer["results"]}
+def _create_group(client: HubSpotClient, object_type: str, group: PropertyGroup) -> bool:
+    """Whether this call made `group`: HubSpot refuses a second group of one name, so a
+    refusal means an earlier try, or another set-up, made it."""
+    path = client.paths.property_groups(object_type)
+    try:
+        client.request("POST", path, json=group.as_hubspot(), repeat=Repeat.REFUSED_TWICE)
+    except Conflict:
+        return False
+    return True
+
+
+def _create_properties(
+    client: HubSpotClient,
+    object_type: str,
+    definitions: list[PropertyDefinition],
+    group_name: str,
+) -> dict[str, dict[str, Any]]:
+    """`definitions` as HubSpot now has them, by name. HubSpot creates each input of the batch
+    on its own and refuses a name that exists, so a batch sent again makes only what an
+    earlier try did not; the names it refuses as existing are read back (SPEC W8)."""
+    inputs = [definition.as_hubspot(group_name) for definition in definitions]
+    answer = client.request(
+        "POST",
+        client.paths.property_batch(object_type, "create"),
+        json={"inputs": inputs},
+        repeat=Repeat.REFUSED_TWICE,
+    )
+    made = {prop["name"]: prop for prop in answer["results"]}
+    refused = _refused(answer)
+    existing = [name for name, category in refused.items() if category == _ALREADY_EXISTS]
+    if existing:
+        read = client.request(
+            "POST",
+            client.paths.property_batch(object_type, "read"),
+            json={"inputs": [{"name": name} for name in existing]},
+            repeat=Repeat.SAFE,
+        )
+        made |= {prop["name"]: prop for prop in read["results"]}
+    problems = {
+        name: refused.get(name, "NOT_CREATED")
+        for name in (definition.name for definition in definitions)
+        if name not in made
+    }
+    if problems:
+        detail = ", ".join(f"{name} {category}" for name, category in sorted(problems.items()))
+        raise Rejected(207, "BATCH_ERRORS", f"{object_type} properties not made: {detail}")
+    return made
+
+
+def _refused(answer: dict[str, Any]) -> dict[str, str]:
+    """Property name → category of each input a properties batch refused."""
+    refused: dict[str, str] = {}
+    for error in answer.get("errors") or []:
+        for name in (error.get("context") or {}).get("name") or []:
+            refused[str(name)] = str(error.get("category") or "UNKNOWN")
+    return refused
 
 
 def ensure_pipeline(
@@ -129,19 +183,6 @@ def _create(client: HubSpotClient, path: str, body: dict[str, Any], found: Found
         if existing is None:
             raise
         return existing
-
-
-def _found(client: HubSpotClient, path: str) -> Found:
-    """Reads the one thing at `path`, if it exists."""
-
-    def read() -> dict[str, Any] | None:
-        try:
-            answer: dict[str, Any] = client.request("GET", path)
-        except NotFound:
-            return None
-        return answer
-
-    return read
 
 
 def _labelled(client: HubSpotClient, path: str, key: str, label: str) -> Found:

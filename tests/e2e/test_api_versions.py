@@ -71,11 +71,9 @@ def test_h1_setup_sync_and_sweep_call_only_the_paths_of_the_version_set(
     kinds = {re.sub(r"/(v\d+|\d{4}-\d\d)(?=/)", "", endpoint) for endpoint in called}
     assert kinds >= {
         "GET /account-info/details",
-        "GET /crm/properties/deals/groups",
         "POST /crm/properties/deals/groups",
         "GET /crm/properties/deals",
-        "POST /crm/properties/deals",
-        "GET /crm/properties/deals/<name>",
+        "POST /crm/properties/deals/batch/create",
         "GET /crm/pipelines/deals",
         "POST /crm/pipelines/deals",
         "POST /crm/objects/products/batch/upsert",

@@ -1,19 +1,166 @@
-"""W8 for the HubSpot part of `shopspot setup` (S1): a create HubSpot applied but whose answer
-was lost is retried, and the retry finds what the first try made."""
+"""The HubSpot part of `shopspot setup` (S1): a handful of calls against a fresh portal and
+fewer against one set up; a portal half set up, or a batch refused in part, completed on the
+next run; and W8: a create HubSpot applied but whose answer was lost is retried, and the
+retry finds what the first try made."""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
 
+from shopspot import portal
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
-from shopspot.hubspot.schema import SetupReport, ensure_group, ensure_pipeline, ensure_properties
-from shopspot.mapping.datamodel import ECOMMERCE_PIPELINE, PROPERTIES, PROPERTY_GROUP
+from shopspot.hubspot.errors import Rejected
+from shopspot.hubspot.schema import SetupReport, ensure_pipeline, ensure_properties
+from shopspot.mapping.datamodel import (
+    COMMERCE_TYPES,
+    ECOMMERCE_PIPELINE,
+    PROPERTIES,
+    PROPERTY_GROUP,
+    ObjectType,
+)
 from shopspot.ratelimit import RateLimiter
+from shopspot.targets import SyncTarget
 from tests.support.env import HUBSPOT_TOKEN
-from tests.support.hubspot import hubspot_sandbox
+from tests.support.hubspot import HubSpotView, hubspot_sandbox
 
 pytestmark = pytest.mark.integration
+
+
+def client(view: HubSpotView, redis_url: str, account: str = "setup") -> HubSpotClient:
+    limiter = RateLimiter(redis.Redis.from_url(redis_url), account=account)
+    return HubSpotClient(view.url, HUBSPOT_TOKEN, limiter, ClientPolicy(rate_limit=10_000))
+
+
+def calls_of(view: HubSpotView, action: Callable[[], object]) -> int:
+    """How many calls HubSpot received while `action` ran."""
+    before = int(view.stats()["requests"])
+    action()
+    return int(view.stats()["requests"]) - before
+
+
+def properties(view: HubSpotView, object_type: str) -> dict[str, dict[str, Any]]:
+    listed = view.api.get(f"/crm/v3/properties/{object_type}").json()["results"]
+    return {prop["name"]: prop for prop in listed}
+
+
+def assert_data_model_in_place(view: HubSpotView, object_types: list[ObjectType]) -> None:
+    for object_type in object_types:
+        listed = properties(view, object_type)
+        for definition in PROPERTIES[object_type]:
+            made = listed[definition.name]
+            assert made["groupName"] == PROPERTY_GROUP.name
+            assert (made["type"], made["fieldType"]) == (definition.type, definition.field_type)
+            assert made["hasUniqueValue"] is definition.has_unique_value
+
+
+def set_up_types(target: SyncTarget) -> list[ObjectType]:
+    return [t for t in PROPERTIES if target != "deals" or t not in COMMERCE_TYPES]
+
+
+@pytest.mark.parametrize(("target", "fresh", "again"), [("deals", 15, 6), ("both", 23, 9)])
+def test_setup_takes_a_handful_of_calls_and_fewer_once_done(
+    redis_url: str, target: SyncTarget, fresh: int, again: int
+) -> None:
+    with hubspot_sandbox() as view:
+        hubspot = client(view, redis_url)
+        first, second = SetupReport(), SetupReport()
+        first_calls = calls_of(view, lambda: portal.set_up_hubspot(hubspot, first, target))
+        second_calls = calls_of(view, lambda: portal.set_up_hubspot(hubspot, second, target))
+        assert_data_model_in_place(view, set_up_types(target))
+
+    # Within the bounds set-up keeps to: ≤ 15 calls for a fresh portal (deals), ≤ 10 again.
+    assert (first_calls, second_calls) == (fresh, again)
+    assert second.created == [] and set(first.created) <= set(second.existing)
+
+
+def test_a_half_set_up_portal_is_completed_and_what_was_there_is_kept(redis_url: str) -> None:
+    deals = PROPERTIES["deals"]
+    with hubspot_sandbox() as view:
+        for object_type in ("deals", "contacts"):
+            group = PROPERTY_GROUP.as_hubspot()
+            view.api.post(f"/crm/v3/properties/{object_type}/groups", json=group)
+        half = [d.as_hubspot(PROPERTY_GROUP.name) for d in deals[::2]]
+        view.api.post("/crm/v3/properties/deals/batch/create", json={"inputs": half})
+        before = {d.name: properties(view, "deals")[d.name]["createdAt"] for d in deals[::2]}
+        report = SetupReport()
+        hubspot = client(view, redis_url)
+        calls = calls_of(view, lambda: portal.set_up_hubspot(hubspot, report, "deals"))
+        assert_data_model_in_place(view, set_up_types("deals"))
+        after = properties(view, "deals")
+
+    assert {name: after[name]["createdAt"] for name in before} == before
+    assert {f"deals property {d.name}" for d in deals[::2]} <= set(report.existing)
+    assert {f"deals property {d.name}" for d in deals[1::2]} <= set(report.created)
+    # Deals shows its group through its properties; the empty group on contacts is refused
+    # as a duplicate when set-up makes it, and counted as found.
+    assert "deals property group shopify" in report.existing
+    assert "contacts property group shopify" in report.existing
+    assert "products property group shopify" in report.created
+    assert calls == 14  # a fresh portal's 15, less the deals group
+
+
+def test_a_batch_refused_in_part_is_completed_by_the_next_run(redis_url: str) -> None:
+    # Ten unique-value properties already on deals: HubSpot allows no more, so the batch
+    # makes every deal property but the key, and set-up says which and why.
+    fillers = [f"merchant_key_{n}" for n in range(10)]
+    with hubspot_sandbox() as view:
+        hubspot = client(view, redis_url)
+        view.api.post("/crm/v3/properties/deals/groups", json={"name": "merchant", "label": "M"})
+        filler = {"type": "string", "fieldType": "text", "groupName": "merchant"}
+        inputs = [
+            {**filler, "name": name, "label": name, "hasUniqueValue": True} for name in fillers
+        ]
+        view.api.post("/crm/v3/properties/deals/batch/create", json={"inputs": inputs})
+
+        with pytest.raises(Rejected) as refused:
+            portal.set_up_hubspot(hubspot, SetupReport(), "deals")
+        made_first = set(properties(view, "deals"))
+        view.api.delete(f"/crm/v3/properties/deals/{fillers[0]}")
+        report = SetupReport()
+        portal.set_up_hubspot(hubspot, report, "deals")
+        assert_data_model_in_place(view, set_up_types("deals"))
+
+    assert "shopify_deal_key VALIDATION_ERROR" in str(refused.value)
+    assert {d.name for d in PROPERTIES["deals"][1:]} <= made_first
+    assert "shopify_deal_key" not in made_first
+    made_again = [what for what in report.created if what.startswith("deals ")]
+    assert made_again == ["deals property shopify_deal_key"]
+
+
+def test_two_setups_racing_on_a_fresh_portal_make_everything_once(redis_url: str) -> None:
+    with hubspot_sandbox(latency_ms=5) as view:
+        reports = [SetupReport(), SetupReport()]
+        failures: list[BaseException] = []
+
+        def run(report: SetupReport, account: str) -> None:
+            try:
+                portal.set_up_hubspot(client(view, redis_url, account), report, "both")
+            except BaseException as exc:  # reported by the assertion below
+                failures.append(exc)
+
+        threads = [
+            threading.Thread(target=run, args=(report, f"racer-{n}"))
+            for n, report in enumerate(reports)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert_data_model_in_place(view, set_up_types("both"))
+        groups = view.api.get("/crm/v3/properties/deals/groups").json()["results"]
+        pipelines = view.api.get("/crm/v3/pipelines/deals").json()["results"]
+
+    assert failures == []
+    assert [g["name"] for g in groups].count(PROPERTY_GROUP.name) == 1
+    assert [p["label"] for p in pipelines].count(ECOMMERCE_PIPELINE.label) == 1
+    model = {f"{t} property {d.name}" for t in set_up_types("both") for d in PROPERTIES[t]}
+    for report in reports:
+        assert model <= set(report.created) | set(report.existing)
 
 
 def test_w8_setup_rides_out_creates_answered_with_a_502_after_they_were_applied(
@@ -21,21 +168,23 @@ def test_w8_setup_rides_out_creates_answered_with_a_502_after_they_were_applied(
 ) -> None:
     definitions = PROPERTIES["deals"][:2]
     with hubspot_sandbox(fault_after_write_probability=1.0) as view:
-        limiter = RateLimiter(redis.Redis.from_url(redis_url), account="setup")
-        client = HubSpotClient(view.url, HUBSPOT_TOKEN, limiter, ClientPolicy(rate_limit=10_000))
+        hubspot = client(view, redis_url)
         report = SetupReport()
 
-        ensure_group(client, "deals", PROPERTY_GROUP, report)
-        ensure_properties(client, "deals", definitions, PROPERTY_GROUP.name, report)
-        pipeline = ensure_pipeline(client, ECOMMERCE_PIPELINE, report)
+        ensure_properties(hubspot, "deals", definitions, PROPERTY_GROUP, report)
+        pipeline = ensure_pipeline(hubspot, ECOMMERCE_PIPELINE, report)
 
         view.configure(fault_after_write_probability=0.0)
         pipelines = view.api.get("/crm/v3/pipelines/deals").json()["results"]
-        properties = view.api.get("/crm/v3/properties/deals").json()["results"]
+        listed = properties(view, "deals")
         lost_answers = view.stats()["injected_faults"]["after_write_502"]
 
     ours = [p["id"] for p in pipelines if p["label"] == ECOMMERCE_PIPELINE.label]
     assert ours == [pipeline.id]
     assert set(pipeline.stage_ids) == {stage.label.value for stage in ECOMMERCE_PIPELINE.stages}
-    assert {d.name for d in definitions} <= {p["name"] for p in properties}
-    assert lost_answers == 4  # the group, both properties and the pipeline
+    assert {d.name for d in definitions} <= set(listed)
+    assert lost_answers == 3  # the group, the batch of properties and the pipeline
+    assert report.created == [
+        *(f"deals property {d.name}" for d in definitions),
+        f"deal pipeline {ECOMMERCE_PIPELINE.label}",
+    ]

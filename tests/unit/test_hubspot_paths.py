@@ -26,19 +26,19 @@ ENDPOINTS: list[tuple[Endpoint, str, str]] = [
     (lambda p: p.search("deals"), "/crm/objects/V/deals/search", "/crm/v3/objects/deals/search"),
     (lambda p: p.properties("deals"), "/crm/properties/V/deals", "/crm/v3/properties/deals"),
     (
-        lambda p: p.property_named("deals", "deal_currency_code"),
-        "/crm/properties/V/deals/deal_currency_code",
-        "/crm/v3/properties/deals/deal_currency_code",
+        lambda p: p.property_batch("deals", "create"),
+        "/crm/properties/V/deals/batch/create",
+        "/crm/v3/properties/deals/batch/create",
+    ),
+    (
+        lambda p: p.property_batch("products", "read"),
+        "/crm/properties/V/products/batch/read",
+        "/crm/v3/properties/products/batch/read",
     ),
     (
         lambda p: p.property_groups("contacts"),
         "/crm/properties/V/contacts/groups",
         "/crm/v3/properties/contacts/groups",
-    ),
-    (
-        lambda p: p.property_group("contacts", "shopify"),
-        "/crm/properties/V/contacts/groups/shopify",
-        "/crm/v3/properties/contacts/groups/shopify",
     ),
     (lambda p: p.pipelines("deals"), "/crm/pipelines/V/deals", "/crm/v3/pipelines/deals"),
     (lambda p: p.pipeline("deals", "7"), "/crm/pipelines/V/deals/7", "/crm/v3/pipelines/deals/7"),
