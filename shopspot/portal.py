@@ -7,6 +7,7 @@ idempotent, so a forgotten `setup` never stalls sync.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -31,6 +32,24 @@ from shopspot.mapping.datamodel import (
 )
 from shopspot.targets import SyncTarget, writes_commerce
 
+
+def _fingerprint() -> str:
+    made = {
+        "group": PROPERTY_GROUP.as_hubspot(),
+        "properties": {
+            object_type: [definition.as_hubspot(PROPERTY_GROUP.name) for definition in found]
+            for object_type, found in PROPERTIES.items()
+        },
+        "pipelines": [pipeline.as_hubspot() for pipeline in (ECOMMERCE_PIPELINE, ORDER_PIPELINE)],
+    }
+    return hashlib.sha256(json.dumps(made, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# What set-up makes, as one short hash. A portal set up by a Shopspot with another data model
+# lacks what this one writes (a new property): it is set up again before any write, instead of
+# every write being refused.
+MODEL = _fingerprint()
+
 # Per HubSpot app token: another token may mean another portal, which needs its own set-up.
 KEY_PREFIX = "shopspot:portal:"
 
@@ -44,10 +63,12 @@ class PortalSetup:
     currencies: frozenset[str]
     # The "Ecommerce Orders" pipeline; None until set-up runs for a commerce target.
     order_pipeline: Pipeline | None = None
+    model: str = MODEL  # the data model it was made for
 
     def serves(self, target: SyncTarget) -> bool:
         """Whether this set-up has what `target` writes into."""
-        return self.order_pipeline is not None or not writes_commerce(target)
+        current = self.model == MODEL
+        return current and (self.order_pipeline is not None or not writes_commerce(target))
 
 
 def set_up_hubspot(client: HubSpotClient, report: SetupReport, target: SyncTarget) -> PortalSetup:
@@ -90,6 +111,7 @@ def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:
                 "with_hs_images": setup.with_hs_images,
                 "currencies": sorted(setup.currencies),
                 "order_pipeline": vars(setup.order_pipeline) if setup.order_pipeline else None,
+                "model": setup.model,
             }
         ),
     )
@@ -109,4 +131,5 @@ def load(client: redis.Redis, account: str) -> PortalSetup | None:
         order_pipeline=Pipeline(id=orders["id"], stage_ids=dict(orders["stage_ids"]))
         if orders
         else None,
+        model=data.get("model", ""),  # absent from a set-up saved before the fingerprint
     )

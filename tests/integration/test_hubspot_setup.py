@@ -5,6 +5,8 @@ retry finds what the first try made."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +27,7 @@ from shopspot.mapping.datamodel import (
 )
 from shopspot.ratelimit import RateLimiter
 from shopspot.targets import SyncTarget
+from tests.integration.test_flush import environment, runtime
 from tests.support.env import HUBSPOT_TOKEN
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
 
@@ -188,3 +191,38 @@ def test_w8_setup_rides_out_creates_answered_with_a_502_after_they_were_applied(
         *(f"deals property {d.name}" for d in definitions),
         f"deal pipeline {ECOMMERCE_PIPELINE.label}",
     ]
+
+
+def test_a_portal_set_up_for_an_older_data_model_is_set_up_again_before_a_write(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that finds a set-up saved by a Shopspot with an older data model (here: one
+    without the deals' newest property, saved before set-ups carried their model) runs set-up
+    again, so its writes of the new property are not refused."""
+    *older, newest = PROPERTIES["deals"]
+    with hubspot_sandbox() as view:
+        rt = runtime(environment(redis_url, view))
+        with monkeypatch.context() as patched:
+            patched.setattr(portal, "PROPERTIES", {**PROPERTIES, "deals": tuple(older)})
+            first = portal.set_up_hubspot(rt.hubspot, SetupReport(), "deals")
+        saved = dataclasses.asdict(first)
+        assert newest.name not in properties(view, "deals")
+        rt.redis.set(
+            portal.KEY_PREFIX + rt.account,
+            json.dumps(
+                {
+                    "portal_id": first.portal_id,
+                    "pipeline_id": first.pipeline.id,
+                    "stage_ids": first.pipeline.stage_ids,
+                    "with_hs_images": first.with_hs_images,
+                    "currencies": sorted(first.currencies),
+                }
+            ),
+        )
+
+        again = rt.portal()
+        listed = properties(view, "deals")
+
+    assert portal.load(rt.redis, rt.account) == again
+    assert dataclasses.asdict(again) == {**saved, "model": portal.MODEL}
+    assert newest.name in listed
