@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shopspot.errors import PermanentError
 from shopspot.hubspot.client import HubSpotClient
 from shopspot.hubspot.errors import Conflict, Rejected
 from shopspot.mapping.datamodel import PipelineDefinition, PropertyDefinition, PropertyGroup
@@ -71,9 +72,29 @@ def ensure_properties(
         report.note(f"{object_type} property group {group.name}", created=False)
     if missing:
         listed |= _create_properties(client, object_type, missing, group.name)
+    unfit = [
+        f"{definition.name} {problem}"
+        for definition in definitions
+        if (problem := _unfit(definition, listed[definition.name]))
+    ]
+    if unfit:
+        raise PermanentError(
+            f"HubSpot's {object_type} properties {'; '.join(unfit)}: Shopspot cannot write "
+            "them; archive or rename them in HubSpot and run set-up again"
+        )
     for definition in definitions:
         report.note(f"{object_type} property {definition.name}", created=definition in missing)
     return listed
+
+
+def _unfit(definition: PropertyDefinition, found: dict[str, Any]) -> str | None:
+    """Why a property of the name Shopspot needs, made by someone else, would refuse its
+    writes: another type, or an upsert key whose values are not unique."""
+    if found.get("type") != definition.type:
+        return f"is of type {found.get('type')}, not {definition.type}"
+    if definition.has_unique_value and not found.get("hasUniqueValue"):
+        return "does not require unique values, which an upsert key needs"
+    return None
 
 
 def _create_group(client: HubSpotClient, object_type: str, group: PropertyGroup) -> bool:

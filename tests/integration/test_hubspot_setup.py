@@ -15,6 +15,7 @@ import pytest
 import redis
 
 from shopspot import portal
+from shopspot.errors import PermanentError
 from shopspot.hubspot.client import ClientPolicy, HubSpotClient
 from shopspot.hubspot.errors import Rejected
 from shopspot.hubspot.schema import SetupReport, ensure_pipeline, ensure_properties
@@ -226,3 +227,26 @@ def test_a_portal_set_up_for_an_older_data_model_is_set_up_again_before_a_write(
     assert portal.load(rt.redis, rt.account) == again
     assert dataclasses.asdict(again) == {**saved, "model": portal.MODEL}
     assert newest.name in listed
+
+
+def test_a_property_someone_else_made_unfit_for_shopspot_stops_setup_with_its_name(
+    redis_url: str,
+) -> None:
+    """An upsert key made by hand without unique values, or a property of another type,
+    would refuse every write: set-up says which and why instead of leaving it to the writes."""
+    with hubspot_sandbox() as view:
+        view.api.post("/crm/v3/properties/deals/groups", json={"name": "merchant", "label": "M"})
+        made = {"groupName": "merchant", "type": "string", "fieldType": "text"}
+        inputs = [
+            {**made, "name": "shopify_deal_key", "label": "Key", "hasUniqueValue": False},
+            {**made, "name": "shopify_order_number", "label": "Number"},
+        ]
+        view.api.post("/crm/v3/properties/deals/batch/create", json={"inputs": inputs})
+        with pytest.raises(PermanentError) as refused:
+            portal.set_up_hubspot(client(view, redis_url), SetupReport(), "deals")
+
+    assert str(refused.value) == (
+        "HubSpot's deals properties shopify_deal_key does not require unique values, which an "
+        "upsert key needs; shopify_order_number is of type string, not number: Shopspot cannot "
+        "write them; archive or rename them in HubSpot and run set-up again"
+    )
