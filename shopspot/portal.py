@@ -19,9 +19,9 @@ from shopspot.hubspot.errors import NotFound
 from shopspot.hubspot.schema import (
     Pipeline,
     SetupReport,
+    account,
     ensure_pipeline,
     ensure_properties,
-    portal_id,
 )
 from shopspot.mapping.datamodel import (
     COMMERCE_TYPES,
@@ -64,6 +64,7 @@ class PortalSetup:
     # The "Ecommerce Orders" pipeline; None until set-up runs for a commerce target.
     order_pipeline: Pipeline | None = None
     model: str = MODEL  # the data model it was made for
+    ui_domain: str = "app.hubspot.com"  # where the portal's record pages are
 
     def serves(self, target: SyncTarget) -> bool:
         """Whether this set-up has what `target` writes into."""
@@ -81,8 +82,10 @@ def set_up_hubspot(client: HubSpotClient, report: SetupReport, target: SyncTarge
         if commerce or object_type not in COMMERCE_TYPES
     }
     pipeline = ensure_pipeline(client, ECOMMERCE_PIPELINE, report)
+    details = account(client)
     return PortalSetup(
-        portal_id=portal_id(client),
+        portal_id=details.portal_id,
+        ui_domain=details.ui_domain,
         pipeline=pipeline,
         with_hs_images="hs_images" in listed["products"],
         currencies=_currencies(listed["deals"]),
@@ -112,6 +115,7 @@ def save(client: redis.Redis, account: str, setup: PortalSetup) -> None:
                 "currencies": sorted(setup.currencies),
                 "order_pipeline": vars(setup.order_pipeline) if setup.order_pipeline else None,
                 "model": setup.model,
+                "ui_domain": setup.ui_domain,
             }
         ),
     )
@@ -132,4 +136,5 @@ def load(client: redis.Redis, account: str) -> PortalSetup | None:
         if orders
         else None,
         model=data.get("model", ""),  # absent from a set-up saved before the fingerprint
+        ui_domain=data.get("ui_domain", PortalSetup.ui_domain),
     )

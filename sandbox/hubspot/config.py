@@ -42,6 +42,8 @@ class SandboxConfig:
     # HubSpot does not promise batch results in input order; shuffling keeps clients honest.
     shuffle_batch_results: bool = True
     time_zone: str = "US/Eastern"
+    # Where the portal's pages are: app.hubspot.com, or app-eu1.hubspot.com for EU portals.
+    ui_domain: str = "app.hubspot.com"
     company_currency: str = "USD"
     additional_currencies: tuple[str, ...] = ()
     seed: int | None = None

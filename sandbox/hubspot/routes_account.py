@@ -26,8 +26,8 @@ def _details(portal: Portal, req: ApiRequest, params: dict[str, str]) -> ApiResp
             "additionalCurrencies": list(config.currencies[1:]),
             "utcOffset": f"{sign}{hours:02d}:{minutes:02d}",
             "utcOffsetMilliseconds": offset_ms,
-            "uiDomain": "app.hubspot.com",
-            "dataHostingLocation": "na1",
+            "uiDomain": config.ui_domain,
+            "dataHostingLocation": "eu1" if "-eu1." in config.ui_domain else "na1",
         }
     )
 

@@ -183,8 +183,15 @@ def ensure_pipeline(
     return _pipeline(found)
 
 
-def portal_id(client: HubSpotClient) -> int:
-    return int(client.request("GET", client.paths.account_details())["portalId"])
+@dataclass(frozen=True)
+class Account:
+    portal_id: int
+    ui_domain: str  # where the portal's pages are: app.hubspot.com, app-eu1.hubspot.com, ...
+
+
+def account(client: HubSpotClient) -> Account:
+    details = client.request("GET", client.paths.account_details())
+    return Account(int(details["portalId"]), str(details["uiDomain"]))
 
 
 def _pipeline(answer: dict[str, Any]) -> Pipeline:

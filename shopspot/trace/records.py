@@ -16,12 +16,12 @@ from shopspot.trace.store import Record, Subject, Traced
 
 # HubSpot's object type ids, which its record pages are addressed by.
 OBJECT_TYPE_IDS = {"contact": "0-1", "deal": "0-3", "product": "0-7"}
-_HUBSPOT_APP = "https://app.hubspot.com"
 
 
-def record_url(portal_id: int, record: Record) -> str:
-    """The record's page in HubSpot."""
-    return f"{_HUBSPOT_APP}/contacts/{portal_id}/record/{OBJECT_TYPE_IDS[record.type]}/{record.id}"
+def record_url(ui_domain: str, portal_id: int, record: Record) -> str:
+    """The record's page in HubSpot, on the portal's own domain (EU portals have theirs)."""
+    kind = OBJECT_TYPE_IDS[record.type]
+    return f"https://{ui_domain}/contacts/{portal_id}/record/{kind}/{record.id}"
 
 
 def hubspot_records(

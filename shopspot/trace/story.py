@@ -13,6 +13,7 @@ from typing import Any
 
 from shopspot import portal
 from shopspot.mapping.values import timestamp_ms
+from shopspot.portal import PortalSetup
 from shopspot.runtime import Runtime
 from shopspot.topics import Buffer
 from shopspot.trace.records import hubspot_records, record_url
@@ -39,32 +40,31 @@ def collect(rt: Runtime, subject: Subject) -> dict[str, Any]:
     entries = rt.traces.entries(subject)
     # Without HubSpot's token the portal is unknown: records are named, not linked.
     setup = portal.load(rt.redis, rt.account) if rt.settings.hubspot_access_token else None
-    portal_id = setup.portal_id if setup else None
     return {
         "shop": subject.shop,
         "kind": subject.kind.value,
         "id": subject.ident,
         "kept_days": rt.settings.trace_days,
-        "timeline": [_step(entry, portal_id) for entry in entries],
-        "now": _now(rt, subject, entries, portal_id),
+        "timeline": [_step(entry, setup) for entry in entries],
+        "now": _now(rt, subject, entries, setup),
     }
 
 
-def _step(entry: Entry, portal_id: int | None) -> dict[str, Any]:
+def _step(entry: Entry, setup: PortalSetup | None) -> dict[str, Any]:
     step = entry.model_dump(mode="json", exclude_none=True)
     step["time"] = _when(entry.at)
     if entry.records is not None:
-        step["records"] = [_record(record, portal_id) for record in entry.records]
+        step["records"] = [_record(record, setup) for record in entry.records]
     return step
 
 
-def _record(record: Record, portal_id: int | None) -> dict[str, Any]:
-    url = None if portal_id is None else record_url(portal_id, record)
+def _record(record: Record, setup: PortalSetup | None) -> dict[str, Any]:
+    url = None if setup is None else record_url(setup.ui_domain, setup.portal_id, record)
     return {"type": record.type, "id": record.id, "url": url}
 
 
 def _now(
-    rt: Runtime, subject: Subject, entries: list[Entry], portal_id: int | None
+    rt: Runtime, subject: Subject, entries: list[Entry], setup: PortalSetup | None
 ) -> dict[str, Any]:
     items: dict[str, list[str]] = defaultdict(list)
     for entry in entries:
@@ -84,7 +84,7 @@ def _now(
     ]
     return {
         "state": _state(places, _unqueued(entries), final, entries),
-        "records": [_record(record, portal_id) for record in records],
+        "records": [_record(record, setup) for record in records],
         "deal_stage": rt.memory.deals([deal])[deal].stage if deal else None,
         "dead_letters": letters,
         "stalled": [{"buffer": name, **vars(stall)} for name, stall in stalls.items() if stall],

@@ -28,6 +28,8 @@ from shopspot.mapping.datamodel import (
 )
 from shopspot.ratelimit import RateLimiter
 from shopspot.targets import SyncTarget
+from shopspot.trace.records import record_url
+from shopspot.trace.store import Record
 from tests.integration.test_flush import environment, runtime
 from tests.support.env import HUBSPOT_TOKEN
 from tests.support.hubspot import HubSpotView, hubspot_sandbox
@@ -249,4 +251,18 @@ def test_a_property_someone_else_made_unfit_for_shopspot_stops_setup_with_its_na
         "HubSpot's deals properties shopify_deal_key does not require unique values, which an "
         "upsert key needs; shopify_order_number is of type string, not number: Shopspot cannot "
         "write them; archive or rename them in HubSpot and run set-up again"
+    )
+
+
+def test_setup_keeps_where_an_eu_portal_shows_its_records(redis_url: str) -> None:
+    """Links to records (`shopspot trace`) point at the portal's own domain."""
+    with hubspot_sandbox(ui_domain="app-eu1.hubspot.com", portal_id=246810) as view:
+        rt = runtime(environment(redis_url, view))
+        found = rt.portal()
+
+    assert (found.ui_domain, found.portal_id) == ("app-eu1.hubspot.com", 246810)
+    assert portal.load(rt.redis, rt.account) == found
+    deal = Record(type="deal", id="42")
+    assert record_url(found.ui_domain, found.portal_id, deal) == (
+        "https://app-eu1.hubspot.com/contacts/246810/record/0-3/42"
     )
