@@ -25,6 +25,7 @@ from shopspot.settings import (
 )
 from shopspot.targets import SyncTarget
 from shopspot.trace.store import Subject, Traced
+from webapi.serving import DEFAULT_THREADS, DEFAULT_WORKERS
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -60,8 +61,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=int)
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int)
 @_clear_errors
 def web(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the webhook receiver with gunicorn."""
