@@ -3,8 +3,8 @@
 No HubSpot work happens here. The order of the checks matters: nothing about an unsigned
 request is trusted or logged beyond its shop header. A delivery is marked as accepted and its
 event queued in one Redis call, which also records the step in its object's trace (never a
-reason to answer otherwise). Accepted deliveries are not logged at INFO: at thousands a second
-the log would cost more than the rest; refusals are.
+reason to answer otherwise). Accepted deliveries are logged at DEBUG only: a line for each was
+a measurable share of a request; refusals and duplicates are logged.
 """
 
 from __future__ import annotations
