@@ -102,13 +102,18 @@ def _wrk() -> str | None:
     found = shutil.which("wrk")
     if found:
         return found
-    apt = ["apt-get", "install", "-y", "wrk"]
-    command = apt if os.geteuid() == 0 else ["sudo", "-n", *apt]
-    try:
-        subprocess.run(command, check=True, capture_output=True, timeout=300)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return shutil.which("wrk")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    install = [*sudo, "apt-get", "install", "-y", "wrk"]
+    update = [*sudo, "apt-get", "update"]
+    # A fresh machine's package lists may be empty: they are updated if the install fails.
+    for commands in ([install], [update, install]):
+        try:
+            for command in commands:
+                subprocess.run(command, check=True, capture_output=True, timeout=300)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return shutil.which("wrk")
+    return None
 
 
 def _wrk_load(wrk: str, folder: Path) -> Load:
