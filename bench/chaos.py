@@ -72,7 +72,7 @@ DELIVERY_BOUNDS = {
     "BROKER_UNACKED_RESTORE_INTERVAL_SECONDS": "1",
 }
 # Shopify retries a failed delivery 8 times over 4 hours, doubling the wait; the same shape in
-# minutes still outlives the receiver's claim on a delivery it could not finish (30 s).
+# minutes outlasts the Redis restart, during which the receiver answers 503.
 RETRY_DELAYS = tuple(2.0**n for n in range(8))
 WORKER_CONCURRENCY = 2
 REDIS_DOWN_SECONDS = 2.0

@@ -25,6 +25,7 @@ from shopspot.settings import (
 )
 from shopspot.targets import SyncTarget
 from shopspot.trace.store import Subject, Traced
+from webapi.serving import DEFAULT_THREADS, DEFAULT_WORKERS
 
 if TYPE_CHECKING:
     from shopspot.hubspot.schema import SetupReport
@@ -60,8 +61,8 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--workers", default=DEFAULT_WORKERS, show_default=True, type=int)
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int)
 @_clear_errors
 def web(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the webhook receiver with gunicorn."""
@@ -397,15 +398,16 @@ def dlq_show(letter_id: str) -> None:
 @_clear_errors
 def dlq_replay(letter_id: str | None, replay_all: bool) -> None:
     """Send dead letters to their task again; each is dropped once it is queued."""
+    from shopspot.redisconn import connect
     from shopspot.topics import kind_of
     from worker.app import app
-    from worker.enqueue import CeleryPublisher
+    from worker.enqueue import task_message
 
-    store = _dead_letters()
+    client = connect(_settings())
+    store = DeadLetterStore(client)
     if replay_all == bool(letter_id):
         raise click.UsageError("give one dead letter id, or --all")
     letters = store.list() if replay_all else [store.get(str(letter_id))]
-    publisher = CeleryPublisher(app)
     replayed = 0
     for letter in letters:
         if letter is None:
@@ -413,7 +415,10 @@ def dlq_replay(letter_id: str | None, replay_all: bool) -> None:
         kind = kind_of(letter.event.topic)
         if kind is None:
             raise click.ClickException(f"{letter.id}: Shopspot no longer handles its topic")
-        publisher.publish(kind, letter.event)
+        # Straight onto the queue: the delivery was accepted long ago, its mark must not
+        # turn the replay into a duplicate.
+        message = task_message(app, kind, letter.event)
+        client.lpush(message.queue, message.body)
         store.drop(letter.id)
         replayed += 1
     click.echo(f"replayed {replayed} dead letter{'s' if replayed != 1 else ''}")

@@ -1,11 +1,9 @@
-"""Which webhook deliveries have been accepted, so a duplicate has one effect.
+"""Which webhook deliveries have been accepted, so that a duplicate has one effect.
 
-Marking a delivery as seen and enqueueing it cannot be one Redis operation (the queue
-belongs to Celery), so acceptance is two-phase: `claim` marks the delivery as in flight for
-a short time, `confirm` marks it as accepted for the dedupe period once it is enqueued, and
-`release` drops the claim when the enqueue failed. A receiver that dies between claim and
-confirm leaves a claim that expires on its own, so Shopify's retry is accepted then; it is
-never lost to its own mark.
+Accepting a delivery is one script call: unless the delivery is already marked, it marks it
+for the dedupe period and pushes its task's message onto the queue, both or neither, so a
+delivery is never marked without being queued nor queued twice. The same call records the
+delivery's step in its object's trace, when it names one.
 """
 
 from __future__ import annotations
@@ -16,45 +14,76 @@ import redis
 
 from shopspot.redisconn import delete_matching
 from shopspot.settings import Settings
+from shopspot.trace.store import RECORD_STEPS, Recording, not_recorded
 
 _KEY_PREFIX = "shopspot:delivery:"
 
 
-class Claim(StrEnum):
-    NEW = "new"  # first delivery: enqueue it, then confirm
-    ACCEPTED = "accepted"  # already enqueued once: a duplicate
-    IN_FLIGHT = "in_flight"  # another request holds it right now: ask Shopify to retry
+class Acceptance(StrEnum):
+    QUEUED = "queued"  # first delivery: its message is on the queue
+    DUPLICATE = "duplicate"  # already queued once: nothing was queued again
 
 
-_IN_FLIGHT = b"in_flight"
-_ACCEPTED = b"accepted"
+# KEYS: the delivery's mark, the queue, then the recording's keys. ARGV: the dedupe period in
+# seconds, the message, then the recording's args, whose step says "accepted" (a duplicate's
+# says "duplicate" instead). The trace is best effort: its failure is reported, never raised,
+# so it cannot undo or refuse an accepted delivery. Returns the acceptance and 1 when the
+# step was recorded (or there was none), 0 when it was not.
+_ACCEPT = (
+    RECORD_STEPS
+    + """
+local acceptance = 'duplicate'
+if redis.call('SET', KEYS[1], 'accepted', 'NX', 'EX', ARGV[1]) then
+  redis.call('LPUSH', KEYS[2], ARGV[2])
+  acceptance = 'queued'
+end
+if #KEYS == 2 then
+  return {acceptance, 1}
+end
+local keys, steps = {}, {}
+for i = 4, #KEYS do
+  keys[i - 3], steps[i - 3] = KEYS[i], ARGV[i + 3]
+end
+local recorded = pcall(function()
+  if acceptance == 'duplicate' then
+    for i = 1, #steps do
+      local step = cjson.decode(steps[i])
+      step['outcome'] = 'duplicate'
+      steps[i] = cjson.encode(step)
+    end
+  end
+  record_steps(KEYS[3], keys, steps, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]),
+    tonumber(ARGV[6]))
+end)
+return {acceptance, recorded and 1 or 0}
+"""
+)
 
 
 class DeliveryLedger:
-    def __init__(self, client: redis.Redis, *, claim_seconds: float, dedupe_seconds: int) -> None:
+    def __init__(self, client: redis.Redis, *, dedupe_seconds: int) -> None:
         self._redis = client
-        self._claim_ms = int(claim_seconds * 1000)
         self._dedupe_seconds = dedupe_seconds
+        self._accept = client.register_script(_ACCEPT)
 
     @classmethod
     def from_settings(cls, client: redis.Redis, settings: Settings) -> DeliveryLedger:
-        return cls(
-            client,
-            claim_seconds=settings.webhook_claim_seconds,
-            dedupe_seconds=settings.webhook_dedupe_seconds,
-        )
+        return cls(client, dedupe_seconds=settings.webhook_dedupe_seconds)
 
-    def claim(self, delivery_key: str) -> Claim:
-        key = _KEY_PREFIX + delivery_key
-        if self._redis.set(key, _IN_FLIGHT, nx=True, px=self._claim_ms):
-            return Claim.NEW
-        return Claim.ACCEPTED if self._redis.get(key) == _ACCEPTED else Claim.IN_FLIGHT
-
-    def confirm(self, delivery_key: str) -> None:
-        self._redis.set(_KEY_PREFIX + delivery_key, _ACCEPTED, ex=self._dedupe_seconds)
-
-    def release(self, delivery_key: str) -> None:
-        self._redis.delete(_KEY_PREFIX + delivery_key)
+    def accept(
+        self, delivery_key: str, queue: str, message: str, trace: Recording | None
+    ) -> Acceptance:
+        """Queue `message` on the Redis list `queue` unless the delivery was accepted before,
+        and record the trace's step either way. Raises `redis.RedisError` when Redis cannot
+        be reached or refuses the script: then either both happened (an answer lost to a
+        timeout; the delivery's retry is a duplicate) or neither."""
+        keys = [_KEY_PREFIX + delivery_key, queue, *(trace.keys if trace else ())]
+        args = [self._dedupe_seconds, message, *(trace.args if trace else ())]
+        answer = self._accept(keys=keys, args=args)
+        acceptance, recorded = answer[0], answer[1]
+        if not recorded:
+            not_recorded(len(keys) - 3, "the script failed")
+        return Acceptance(acceptance.decode() if isinstance(acceptance, bytes) else acceptance)
 
     def forget_shop(self, shop: str) -> int:
         """Privacy erasure (W5): the shop's deliveries (a delivery key starts with the shop,

@@ -132,9 +132,6 @@ class Settings(BaseSettings):
 
     webhook_max_bytes: int = Field(2 * 1024 * 1024, gt=0)
     webhook_dedupe_seconds: int = Field(7 * 86_400, ge=7 * 86_400)
-    # How long a delivery stays claimed while it is being enqueued: a receiver that dies
-    # between claiming and enqueueing blocks Shopify's retries for at most this long.
-    webhook_claim_seconds: float = Field(30.0, gt=0)
 
     # "user:password" for Flower's basic auth: without it, anyone who reaches Flower's port
     # sees the tasks (and can revoke them).

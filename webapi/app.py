@@ -9,18 +9,16 @@ from shopspot.redisconn import connect
 from shopspot.settings import Settings, load_settings
 from shopspot.trace.store import TraceStore
 from webapi import errors, health, webhooks
-from webapi.context import Publisher, ReceiverContext
+from webapi.context import ReceiverContext
 from worker.app import app as celery_app
-from worker.enqueue import CeleryPublisher
 
 # The receiver answers while Shopify waits (5 s): Redis gets one second to respond.
 REDIS_TIMEOUT_SECONDS = 1.0
 
 
-def create_app(settings: Settings | None = None, publisher: Publisher | None = None) -> Flask:
+def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     stores = settings.require_stores()
-    publisher = publisher or CeleryPublisher(celery_app)
     client = connect(settings, timeout=REDIS_TIMEOUT_SECONDS)
 
     app = Flask("shopspot.webapi")
@@ -30,7 +28,7 @@ def create_app(settings: Settings | None = None, publisher: Publisher | None = N
         stores=stores,
         redis=client,
         ledger=DeliveryLedger.from_settings(client, settings),
-        publisher=publisher,
+        celery=celery_app,
         traces=TraceStore(client, settings.trace_days),
     )
     errors.register(app)

@@ -1,24 +1,17 @@
-"""What the receiver's views share: settings, Redis, the delivery ledger, the publisher,
-the traces."""
+"""What the receiver's views share: settings, Redis, the delivery ledger, the Celery app whose
+messages it queues, the traces."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import redis
+from celery import Celery
 from flask import Flask
 
 from shopspot.deliveries import DeliveryLedger
-from shopspot.events import WebhookEvent
 from shopspot.settings import Settings, Store
-from shopspot.topics import Kind
 from shopspot.trace.store import TraceStore
-
-
-class Publisher(Protocol):
-    def publish(self, kind: Kind, event: WebhookEvent) -> None:
-        """Enqueue the event for its task; raise `worker.enqueue.EnqueueError` if it cannot."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +20,7 @@ class ReceiverContext:
     stores: dict[str, Store]
     redis: redis.Redis
     ledger: DeliveryLedger
-    publisher: Publisher
+    celery: Celery
     traces: TraceStore
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -9,11 +10,14 @@ from gunicorn.app.base import BaseApplication
 
 from shopspot.settings import Settings
 from webapi.app import create_app
+from webapi.serving import gunicorn_options
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self._settings = settings
+class Gunicorn(BaseApplication):  # type: ignore[misc]
+    """Gunicorn serving the app that `load` makes in each worker."""
+
+    def __init__(self, load: Callable[[], Flask], options: dict[str, Any]) -> None:
+        self._load = load
         self._options = options
         super().__init__()
 
@@ -22,22 +26,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return create_app(self._settings)
+        return self._load()
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
     # Fail on bad settings here, once, rather than in every forked worker.
     settings.require_stores()
-    _Gunicorn(
-        settings,
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "timeout": 30,
-            "graceful_timeout": 10,
-            "accesslog": None,
-            "loglevel": settings.log_level.lower(),
-        },
-    ).run()
+    options = gunicorn_options(
+        host=host, port=port, workers=workers, threads=threads, log_level=settings.log_level
+    )
+    Gunicorn(lambda: create_app(settings), options).run()

@@ -40,35 +40,50 @@ MAX_REASON = 200
 # keeps less than TRACE_DAYS of stories rather than more memory.
 MAX_OBJECTS = 40_000
 
-# KEYS: the index, then one trace list per step. ARGV: now, time to live in ms, MAX_STEPS,
-# MAX_OBJECTS, then the steps (JSON), one per list. A failed flush right after another of the
-# same step is merged into it, counting the failures and keeping when the first happened.
-_RECORD = """
-local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i = 2, #KEYS do
-  local key, step = KEYS[i], ARGV[i + 3]
-  local new = cjson.decode(step)
-  local last = new['outcome'] == 'retry' and redis.call('LINDEX', key, -1)
-  local old = last and cjson.decode(last)
-  if old and old['outcome'] == 'retry' and old['step'] == new['step'] then
-    new['retries'] = (old['retries'] or 1) + 1
-    new['since'] = old['since'] or old['at']
-    redis.call('LSET', key, -1, cjson.encode(new))
-  else
-    redis.call('RPUSH', key, step)
-    redis.call('LTRIM', key, -tonumber(ARGV[3]), -1)
+# record_steps(index, keys, steps, now, ttl, max_steps, max_objects): add each step (JSON) to
+# its object's list. A failed flush right after another of the same step is merged into it,
+# counting the failures and keeping when the first happened. A script that changes state and
+# records its step in the same call includes this function (see shopspot/deliveries.py).
+RECORD_STEPS = """
+local function record_steps(index, keys, steps, now, ttl, max_steps, max_objects)
+  for i = 1, #keys do
+    local key, step = keys[i], steps[i]
+    local new = cjson.decode(step)
+    local last = new['outcome'] == 'retry' and redis.call('LINDEX', key, -1)
+    local old = last and cjson.decode(last)
+    if old and old['outcome'] == 'retry' and old['step'] == new['step'] then
+      new['retries'] = (old['retries'] or 1) + 1
+      new['since'] = old['since'] or old['at']
+      redis.call('LSET', key, -1, cjson.encode(new))
+    else
+      redis.call('RPUSH', key, step)
+      redis.call('LTRIM', key, -max_steps, -1)
+    end
+    redis.call('PEXPIRE', key, ttl)
+    redis.call('ZADD', index, now, key)
   end
-  redis.call('PEXPIRE', key, ttl)
-  redis.call('ZADD', KEYS[1], now, key)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now - ttl / 1000)
+  local excess = redis.call('ZCARD', index) - max_objects
+  if excess > 0 then
+    local oldest = redis.call('ZPOPMIN', index, excess)
+    for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
+  end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl / 1000)
-local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[4])
-if excess > 0 then
-  local oldest = redis.call('ZPOPMIN', KEYS[1], excess)
-  for i = 1, #oldest, 2 do redis.call('DEL', oldest[i]) end
+"""
+
+# KEYS and ARGV as a `Recording` lays them out.
+_RECORD = (
+    RECORD_STEPS
+    + """
+local keys, steps = {}, {}
+for i = 2, #KEYS do
+  keys[i - 1], steps[i - 1] = KEYS[i], ARGV[i + 3]
 end
+record_steps(KEYS[1], keys, steps, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+  tonumber(ARGV[4]))
 return 1
 """
+)
 
 
 class Traced(StrEnum):
@@ -134,6 +149,15 @@ class Note:
     entry: Entry
 
 
+@dataclass(frozen=True)
+class Recording:
+    """Steps as a script records them: `keys` are the index, then one object's list per
+    step; `args` are now, the time to live in ms, MAX_STEPS, MAX_OBJECTS, then the steps."""
+
+    keys: list[str]
+    args: list[Any]
+
+
 class TraceStore:
     def __init__(self, client: redis.Redis, days: int) -> None:
         self._redis = client
@@ -142,16 +166,22 @@ class TraceStore:
 
     def record(self, notes: Iterable[Note | None]) -> None:
         """Add each note's step to its object's story (None: the event names no object)."""
+        recording = self.recording(notes)
+        if recording is None:
+            return
+        try:
+            self._record(keys=recording.keys, args=recording.args)
+        except redis.RedisError as exc:
+            not_recorded(len(recording.keys) - 1, type(exc).__name__)
+
+    def recording(self, notes: Iterable[Note | None]) -> Recording | None:
+        """What a script needs to record the notes' steps; None when none names an object."""
         chosen = [note for note in notes if note is not None]
         if not chosen:
-            return
+            return None
         keys = [_INDEX_KEY, *(_key(note.subject) for note in chosen)]
         steps = [_capped(note.entry).model_dump_json(exclude_none=True) for note in chosen]
-        args: list[Any] = [time.time(), self._ttl_ms, MAX_STEPS, MAX_OBJECTS, *steps]
-        try:
-            self._record(keys=keys, args=args)
-        except redis.RedisError as exc:
-            log.warning("%d trace steps not recorded: %s", len(chosen), type(exc).__name__)
+        return Recording(keys, [time.time(), self._ttl_ms, MAX_STEPS, MAX_OBJECTS, *steps])
 
     def entries(self, subject: Subject) -> list[Entry]:
         """The object's steps in the order they happened."""
@@ -183,6 +213,10 @@ class TraceStore:
                 pipe.zrem(_INDEX_KEY, key)
             answers = pipe.execute()
         return sum(int(erased) for erased in answers[::2])
+
+
+def not_recorded(steps: int, cause: str) -> None:
+    log.warning("%d trace steps not recorded: %s", steps, cause)
 
 
 def _capped(entry: Entry) -> Entry:

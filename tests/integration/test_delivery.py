@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from celery import Celery
 
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
@@ -158,3 +161,59 @@ def test_a_payload_that_does_not_parse_becomes_a_dead_letter_with_its_reason(
     assert "field: id" in letter.reason
     assert "ada@example.com" not in letter.reason
     assert stack.activity.get(SHOP, Kind.CUSTOMERS).failed == 1
+
+
+def test_the_worker_runs_the_message_the_receiver_queued_as_celerys_own(
+    redis_url: str, tmp_path: Path
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    # What Celery's own publish puts on a queue, to hold the receiver's message against.
+    producer = Celery(broker=redis_url)
+    producer.send_task("shopspot.sync.customers", kwargs={"event": {}}, queue="celery-own")
+    producer.close()
+    own = json.loads(client.lpop("celery-own") or b"{}")
+
+    with hubspot_sandbox() as hubspot:
+        env = service_env(
+            redis_url, HUBSPOT_BASE_URL=hubspot.url, HUBSPOT_RATE_LIMIT_PER_10S="100000"
+        )
+        receiver, url = start_receiver(env, tmp_path)
+        body, headers = delivery("customers/create", CUSTOMER)
+        try:
+            answer = httpx.post(f"{url}/webhooks/shopify", content=body, headers=headers)
+        finally:
+            receiver.stop()
+        assert answer.json() == {"status": "queued"}
+        (raw,) = client.lrange("customers", 0, -1)
+        message = json.loads(raw)
+
+        # Celery's task protocol 2 in kombu's Redis envelope, field for field.
+        assert message.keys() == own.keys()
+        assert message["headers"].keys() == own["headers"].keys()
+        assert message["properties"].keys() == own["properties"].keys()
+        for field in ("content-type", "content-encoding"):
+            assert message[field] == own[field]
+        assert message["properties"]["body_encoding"] == own["properties"]["body_encoding"]
+        assert message["properties"]["delivery_info"] == {
+            "exchange": "",
+            "routing_key": "customers",
+        }
+        assert message["properties"]["priority"] == own["properties"]["priority"]
+        assert message["headers"]["task"] == "shopspot.sync.customers"
+        args, kwargs, embed = json.loads(base64.b64decode(message["body"]))
+        assert (args, embed) == tuple(json.loads(base64.b64decode(own["body"]))[0::2])
+        assert kwargs["event"]["payload"] == CUSTOMER
+        assert kwargs["event"]["event_id"] == headers["X-Shopify-Event-Id"]
+        # Flower and the logs see the event's ids, never the payload.
+        assert "ada@example.com" not in json.dumps(message["headers"])
+
+        task_id = message["headers"]["id"]
+        worker = start_worker(env, tmp_path)
+        try:
+            activity = ActivityLog(client)
+            wait_for(lambda: activity.get(SHOP, Kind.CUSTOMERS).succeeded == 1, message="the task")
+        finally:
+            worker.stop()
+    log = worker.log()
+    assert f"Task shopspot.sync.customers[{task_id}] received" in log
+    assert f"Task shopspot.sync.customers[{task_id}] succeeded" in log

@@ -1,86 +1,74 @@
-"""The receiver when enqueueing fails after the delivery was claimed (in-process, real Redis)."""
+"""The receiver when Redis refuses or races it (in-process, real Redis)."""
 
 from __future__ import annotations
 
-import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from flask.testing import FlaskClient
 
-from shopspot.events import WebhookEvent
+from shopspot.localredis import LocalRedis
 from shopspot.settings import load_settings
-from shopspot.topics import Kind
 from tests.support.deliveries import delivery
 from tests.support.env import SECRET, SHOP
 from webapi.app import create_app
-from worker.enqueue import EnqueueError
+from worker.routing import ALL_QUEUES
 
 pytestmark = pytest.mark.integration
 
 
-class FlakyPublisher:
-    """Fails the first `failures` publishes, as a broker outage would."""
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.published: list[tuple[Kind, WebhookEvent]] = []
-
-    def publish(self, kind: Kind, event: WebhookEvent) -> None:
-        if self.failures:
-            self.failures -= 1
-            raise EnqueueError("ConnectionError")
-        self.published.append((kind, event))
-
-
-def app(redis_url: str, publisher: FlakyPublisher, **settings: object):  # type: ignore[no-untyped-def]
+def app(redis_url: str) -> FlaskClient:
     loaded = load_settings(
-        _env_file=None,
-        redis_url=redis_url,
-        shopify_shop_domain=SHOP,
-        shopify_webhook_secret=SECRET,
-        **settings,
+        _env_file=None, redis_url=redis_url, shopify_shop_domain=SHOP, shopify_webhook_secret=SECRET
     )
-    return create_app(loaded, publisher=publisher).test_client()
+    return create_app(loaded).test_client()
 
 
-def test_a_failed_enqueue_answers_503_and_the_retry_is_accepted(redis_url: str) -> None:
-    publisher = FlakyPublisher(failures=1)
-    client = app(redis_url, publisher)
+def queued(client: redis.Redis) -> int:
+    return sum(int(client.llen(queue)) for queue in ALL_QUEUES)
+
+
+def test_a_write_redis_refuses_answers_503_leaves_nothing_and_the_retry_is_accepted(
+    own_redis: LocalRedis,
+) -> None:
+    client = app(own_redis.url)
+    server = redis.Redis.from_url(own_redis.url)
     body, headers = delivery("orders/create", {"id": 1})
-
-    failed = client.post("/webhooks/shopify", data=body, headers=headers)
+    # Redis out of memory (noeviction) refuses every write, as it does in production.
+    server.config_set("maxmemory", 1)
+    try:
+        refused = client.post("/webhooks/shopify", data=body, headers=headers)
+        left = server.keys("shopspot:delivery:*"), queued(server)
+    finally:
+        server.config_set("maxmemory", 0)
     retried = client.post("/webhooks/shopify", data=body, headers=headers)
     duplicate = client.post("/webhooks/shopify", data=body, headers=headers)
 
-    assert (failed.status_code, failed.json["error"]) == (503, "queue_unavailable")
+    assert (refused.status_code, refused.json["error"]) == (503, "redis_unavailable")
+    assert refused.headers["Retry-After"]
+    assert left == ([], 0)
     assert retried.json == {"status": "queued"}
     assert duplicate.json == {"status": "duplicate"}
-    assert [(kind, event.topic) for kind, event in publisher.published] == [
-        (Kind.ORDERS, "orders/create")
-    ]
+    assert queued(server) == 1
 
 
-def test_a_receiver_that_died_after_claiming_does_not_block_the_retry_for_long(
-    redis_url: str,
-) -> None:
-    publisher = FlakyPublisher(failures=0)
-    client = app(redis_url, publisher, webhook_claim_seconds=0.3)
+def test_the_same_delivery_arriving_at_once_is_queued_once(redis_url: str) -> None:
     body, headers = delivery("orders/create", {"id": 1})
-    # What a receiver that crashed between claiming and enqueueing leaves behind.
-    key = f"{SHOP}|orders/create|{headers['X-Shopify-Event-Id']}"
-    redis.Redis.from_url(redis_url).set(f"shopspot:delivery:{key}", "in_flight", px=300)
 
-    during = client.post("/webhooks/shopify", data=body, headers=headers)
-    time.sleep(0.4)
-    after = client.post("/webhooks/shopify", data=body, headers=headers)
+    def post(_: int) -> str:
+        answer = app(redis_url).post("/webhooks/shopify", data=body, headers=headers)
+        return str(answer.json["status"] if answer.json else answer.status_code)
 
-    assert (during.status_code, during.json["error"]) == (503, "in_flight")
-    assert after.json == {"status": "queued"}
-    assert len(publisher.published) == 1
+    with ThreadPoolExecutor(8) as pool:
+        answers = sorted(pool.map(post, range(16)))
+
+    assert answers == ["duplicate"] * 15 + ["queued"]
+    assert queued(redis.Redis.from_url(redis_url)) == 1
 
 
 def test_health_and_readiness(redis_url: str) -> None:
-    client = app(redis_url, FlakyPublisher(failures=0))
+    client = app(redis_url)
 
     assert client.get("/healthz").json == {"status": "ok"}
     assert client.get("/readyz").json == {"status": "ready"}

@@ -12,9 +12,11 @@ import redis
 from shopspot import localredis
 from shopspot.activity import ActivityLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.deliveries import Claim, DeliveryLedger
+from shopspot.deliveries import Acceptance, DeliveryLedger
 from shopspot.events import WebhookEvent
 from shopspot.sync.stalls import Stall, Stalls
+from shopspot.trace.notes import about
+from shopspot.trace.store import Recording, Step, Subject, Traced, TraceStore
 
 
 @pytest.fixture
@@ -32,35 +34,64 @@ def event(n: int = 1) -> WebhookEvent:
     )
 
 
-def test_a_delivery_is_new_then_in_flight_then_accepted(client: fakeredis.FakeRedis) -> None:
-    ledger = DeliveryLedger(client, claim_seconds=30, dedupe_seconds=7 * 86400)
+def ledger_on(client: fakeredis.FakeRedis) -> DeliveryLedger:
+    return DeliveryLedger(client, dedupe_seconds=7 * 86400)
 
-    assert ledger.claim("k") is Claim.NEW
-    assert ledger.claim("k") is Claim.IN_FLIGHT
-    ledger.confirm("k")
-    assert ledger.claim("k") is Claim.ACCEPTED
-    assert ledger.claim("other") is Claim.NEW
+
+def step(outcome: str, at: float) -> Recording | None:
+    """The receiver's step for `event()`, as the receiver passes it to `accept`."""
+    return TraceStore(fakeredis.FakeRedis(), days=14).recording(
+        [about(event(), Step.RECEIVER, outcome, at=at)]
+    )
+
+
+def test_a_delivery_is_queued_once_and_then_a_duplicate(client: fakeredis.FakeRedis) -> None:
+    ledger = ledger_on(client)
+
+    assert ledger.accept("k", "orders", "first", None) is Acceptance.QUEUED
+    assert ledger.accept("k", "orders", "again", None) is Acceptance.DUPLICATE
+    assert ledger.accept("other", "orders", "second", None) is Acceptance.QUEUED
+    assert client.lrange("orders", 0, -1) == [b"second", b"first"]
 
 
 def test_an_accepted_delivery_is_remembered_for_the_dedupe_period(
     client: fakeredis.FakeRedis,
 ) -> None:
-    ledger = DeliveryLedger(client, claim_seconds=30, dedupe_seconds=7 * 86400)
-    ledger.claim("k")
-    ledger.confirm("k")
+    ledger_on(client).accept("k", "orders", "message", None)
 
     assert 7 * 86400 - 5 < client.ttl("shopspot:delivery:k") <= 7 * 86400
 
 
-def test_a_released_or_expired_claim_lets_the_retry_in(client: fakeredis.FakeRedis) -> None:
-    ledger = DeliveryLedger(client, claim_seconds=0.05, dedupe_seconds=7 * 86400)
-    ledger.claim("released")
-    ledger.release("released")
-    ledger.claim("abandoned")  # the receiver died before enqueueing
-    time.sleep(0.1)
+def test_accepting_records_the_receivers_step_and_a_duplicate_as_such(
+    client: fakeredis.FakeRedis,
+) -> None:
+    ledger = ledger_on(client)
+    traces = TraceStore(client, days=14)
 
-    assert ledger.claim("released") is Claim.NEW
-    assert ledger.claim("abandoned") is Claim.NEW
+    ledger.accept("k", "orders", "message", step("accepted", at=100.0))
+    ledger.accept("k", "orders", "message", step("accepted", at=200.0))
+
+    subject = Subject("a.myshopify.com", Traced.ORDER, "820982911946154508")
+    entries = traces.entries(subject)
+    assert [(e.step, e.outcome, e.at, e.event_id) for e in entries] == [
+        (Step.RECEIVER, "accepted", 100.0, "event-1"),
+        (Step.RECEIVER, "duplicate", 200.0, "event-1"),
+    ]
+    assert client.llen("orders") == 1
+
+
+def test_a_trace_that_cannot_be_recorded_does_not_stop_the_delivery(
+    client: fakeredis.FakeRedis, caplog: pytest.LogCaptureFixture
+) -> None:
+    recording = step("accepted", at=100.0)
+    assert recording is not None
+    client.set(recording.keys[1], "not a list")  # the story's key holds something else
+
+    acceptance = ledger_on(client).accept("k", "orders", "message", recording)
+
+    assert acceptance is Acceptance.QUEUED
+    assert client.lrange("orders", 0, -1) == [b"message"]
+    assert "1 trace steps not recorded" in caplog.text
 
 
 def test_the_delivery_key_is_shop_topic_and_event_id() -> None:

@@ -12,7 +12,7 @@ import redis
 from shopspot.activity import ActivityLog
 from shopspot.backfill.verifylog import VerifyLog
 from shopspot.deadletters import DeadLetterStore
-from shopspot.deliveries import Claim, DeliveryLedger
+from shopspot.deliveries import Acceptance, DeliveryLedger
 from shopspot.events import WebhookEvent
 from shopspot.pending import Item, PendingBuffer
 from shopspot.sync.memory import ContactMemory, CustomerLink, DealMemory, Memory
@@ -107,14 +107,14 @@ def test_activity_forgets_the_counts_of_a_shop(client: fakeredis.FakeRedis) -> N
 def test_the_delivery_ledger_forgets_the_deliveries_of_a_shop(
     client: fakeredis.FakeRedis,
 ) -> None:
-    ledger = DeliveryLedger(client, claim_seconds=30, dedupe_seconds=7 * 86400)
+    ledger = DeliveryLedger(client, dedupe_seconds=7 * 86400)
     delivery_keys = [f"{SHOP}|orders/create|e1", f"{SHOP}|orders/paid|e2", f"{OTHER}|o|e1"]
     for delivery_key in delivery_keys:
-        ledger.claim(delivery_key)
-        ledger.confirm(delivery_key)
+        ledger.accept(delivery_key, "orders", "message", None)
 
     assert ledger.forget_shop(SHOP) == 2
-    assert [ledger.claim(k) for k in delivery_keys] == [Claim.NEW, Claim.NEW, Claim.ACCEPTED]
+    again = [ledger.accept(k, "orders", "message", None) for k in delivery_keys]
+    assert again == [Acceptance.QUEUED, Acceptance.QUEUED, Acceptance.DUPLICATE]
 
 
 def item(name: str, shop: str, ident: int, version: int = 1) -> Item:
