@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import redis
 
-from shopspot.redisconn import delete_matching
+from shopspot.redisconn import delete_matching, glob_escape
 from shopspot.settings import Settings
 from shopspot.trace.store import RECORD_STEPS, Recording, not_recorded
 
@@ -88,4 +88,4 @@ class DeliveryLedger:
     def forget_shop(self, shop: str) -> int:
         """Privacy erasure (W5): the shop's deliveries (a delivery key starts with the shop,
         see `WebhookEvent.delivery_key`); returns how many were erased."""
-        return delete_matching(self._redis, f"{_KEY_PREFIX}{shop}|*")
+        return delete_matching(self._redis, f"{_KEY_PREFIX}{glob_escape(shop)}|*")
