@@ -59,7 +59,7 @@ def orders_bulk(query: str | None = None) -> str:
 
 
 # Every product id: what reconciliation needs to see deletions, which "updated since" cannot.
-PRODUCT_IDS_BULK = "{ products { edges { node { id } } } }"
+PRODUCT_IDS_BULK = "{ products { edges { node { id variants { edges { node { id } } } } } } }"
 
 RUN_MUTATION = """
 mutation RunBulk($query: String!) {

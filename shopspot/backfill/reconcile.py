@@ -24,12 +24,13 @@ from shopspot.backfill.queries import (
 )
 from shopspot.backfill.runner import Importer, ImportResult, Progress
 from shopspot.hubspot.schema import SetupReport
+from shopspot.mapping.products import product_key
 from shopspot.mapping.values import key, shop_domain
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
 from shopspot.shopify.admin import ShopifyAdmin
 from shopspot.shopify.setup import ensure_webhook_subscriptions, webhook_address
-from shopspot.sync.products import delete_products
+from shopspot.sync.products import archive_variants, delete_products
 from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot.reconcile")
@@ -115,7 +116,12 @@ def _link_recovered_checkouts(
 
 
 def _archive_deleted_products(rt: Runtime, store: Store, admin: ShopifyAdmin) -> int:
-    """Products deleted while their webhook was lost: Shopspot knows them, Shopify no longer."""
+    """Products and variants deleted while their webhook was lost, or removed before the
+    product's webhook came while an order line made a product of the variant: Shopspot knows
+    them, Shopify no longer. Only what Shopspot knew before the list was asked for is
+    compared with it: a product or variant made meanwhile is missing from the list, not gone."""
+    shop = store.domain
+    known = rt.memory.variant_keys_of(shop, rt.memory.known_product_ids(shop))
     reader = BulkReader(admin)
     operation = reader.wait(reader.start(PRODUCT_IDS_BULK), lambda _: None)
     if operation.status != "COMPLETED":
@@ -123,8 +129,18 @@ def _archive_deleted_products(rt: Runtime, store: Store, admin: ShopifyAdmin) ->
             "product list unavailable (%s); deletions wait for the next run", operation.status
         )
         return 0
-    present = {convert.legacy_id(root.node["id"]) for root in reader.roots(operation.url)}
-    gone = sorted(rt.memory.known_product_ids(store.domain) - present - {None})
+    present: dict[int, set[str]] = {}
+    for root in reader.roots(operation.url):
+        product_id = convert.legacy_id(root.node["id"])
+        if product_id is not None:
+            present[product_id] = {
+                product_key(shop, product_id, variant_id)
+                for child in root.children
+                if (variant_id := convert.legacy_id(child["id"])) is not None
+            }
+    gone = sorted(set(known) - set(present))
     if gone:
-        delete_products(rt.context, store.domain, [pid for pid in gone if pid is not None])
+        delete_products(rt.context, shop, gone)
+    removed = {pid: keys - present[pid] for pid, keys in known.items() if pid in present}
+    archive_variants(rt.context, shop, {pid: keys for pid, keys in removed.items() if keys})
     return len(gone)

@@ -261,6 +261,15 @@ class Memory:
                     pipe.sadd(f"{_P}variants:{shop}:{product_id}", *members)
             pipe.execute()
 
+    def drop_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
+        """Take from what `variant_keys` answers, by product id; other keys stay."""
+        with self._redis.pipeline(transaction=False) as pipe:
+            for product_id, values in keys.items():
+                members = list(values)
+                if members:
+                    pipe.srem(f"{_P}variants:{shop}:{product_id}", *members)
+            pipe.execute()
+
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
         name = f"{_P}variants:{shop}:{product_id}"
         with self._redis.pipeline(transaction=True) as pipe:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from shopspot.hubspot import crm
 from shopspot.mapping.products import product_key, product_properties
@@ -59,6 +59,16 @@ def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> 
     _archive(ctx, keys)
     for product_id in ids:
         ctx.memory.remember_variant_keys(shop, product_id, ())
+
+
+def archive_variants(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> None:
+    """The variant products of variants Shopify no longer has, by their product's id."""
+    keys = sorted(key for found in removed.values() for key in found)
+    if not keys:
+        return
+    ctx.memory.remember_deleted(shop, keys)
+    _archive(ctx, keys)
+    ctx.memory.drop_variant_keys(shop, removed)
 
 
 def product_ids_for_lines(

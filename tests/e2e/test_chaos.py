@@ -37,6 +37,8 @@ def test_hubspot_holds_exactly_the_store_after_faults_kills_and_a_restart(tmp_pa
     assert outcome.figures["webhooks duplicated"] > 0, report
     assert outcome.tallies and all(t.expected for t in outcome.tallies), report
     for tally in outcome.tallies:
-        assert (tally.lost, tally.duplicated, tally.wrong) == ([], [], []), report
+        assert (tally.lost, tally.duplicated, tally.wrong, tally.unexpected) == ([], [], [], []), (
+            report
+        )
     assert outcome.problems == [], report
     assert outcome.failed_commands == [], report

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from shopspot.runtime import Runtime
+from shopspot.settings import load_settings
+from shopspot.shopify.models import LineItem
+from shopspot.sync.products import product_ids_for_lines
 from tests.support.simulated import Simulated
 
 pytestmark = pytest.mark.integration
@@ -57,3 +61,35 @@ def test_w6_reconciliation_recreates_webhook_subscriptions_shopify_removed(
     )["webhookSubscriptions"]["nodes"]]  # fmt: skip
     assert sorted(topics) == sorted(s["topic"] for s in subscriptions)
     assert "1 webhook subscriptions re-created" in output
+
+
+def test_w6_reconciliation_archives_the_product_an_order_line_made_of_a_removed_variant(
+    simulated: Simulated,
+) -> None:
+    """An order line naming a variant Shopspot never saw makes a product of it (P3). When
+    Shopify removed the variant before the product's webhook came, no webhook ever says so:
+    reconciliation finds the variant gone and archives its product, and keeps the others."""
+    simulated.cli("backfill")
+    shop = "shopspot-simulator.myshopify.com"
+    product = simulated.simulator.app.sim.store.products.newest(1)[0]
+    rt = Runtime(load_settings(_env_file=None, **{k.lower(): v for k, v in simulated.env.items()}))
+    removed = LineItem(id=1, product_id=product.id, variant_id=9_999_999_999, title="Gone",
+                       quantity=1, price="5.00")  # fmt: skip
+    made = product_ids_for_lines(rt.context, shop, [removed])
+    stub = f"{shop}:{product.id}:9999999999"
+    assert stub in keys_held(simulated)
+    assert made
+
+    simulated.cli("reconcile")
+
+    store = simulated.simulator.app.sim.store
+    want = {f"{shop}:{p.id}:{v.id}" for p in store.products for v in p.variants}
+    assert keys_held(simulated) == want
+    # An order naming it again does not bring it back.
+    assert product_ids_for_lines(rt.context, shop, [removed]) == {}
+    assert keys_held(simulated) == want
+
+
+def keys_held(simulated: Simulated) -> set[str]:
+    products = simulated.hubspot.records("products", ["shopify_product_key"])
+    return {r["properties"]["shopify_product_key"] for r in products}
