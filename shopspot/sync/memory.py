@@ -254,20 +254,21 @@ class Memory:
 
     def add_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
         """Add to what `variant_keys` answers, by product id (`remember_variant_keys` sets it)."""
-        with self._redis.pipeline(transaction=False) as pipe:
-            for product_id, values in keys.items():
-                members = list(values)
-                if members:
-                    pipe.sadd(f"{_P}variants:{shop}:{product_id}", *members)
-            pipe.execute()
+        self._change_variant_keys(shop, keys, add=True)
 
     def drop_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
         """Take from what `variant_keys` answers, by product id; other keys stay."""
+        self._change_variant_keys(shop, keys, add=False)
+
+    def _change_variant_keys(
+        self, shop: str, keys: Mapping[int, Iterable[str]], *, add: bool
+    ) -> None:
         with self._redis.pipeline(transaction=False) as pipe:
+            change = pipe.sadd if add else pipe.srem
             for product_id, values in keys.items():
                 members = list(values)
                 if members:
-                    pipe.srem(f"{_P}variants:{shop}:{product_id}", *members)
+                    change(f"{_P}variants:{shop}:{product_id}", *members)
             pipe.execute()
 
     def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
