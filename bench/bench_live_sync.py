@@ -1,10 +1,11 @@
-"""HubSpot calls per synced order: a burst of orders against single orders.
+"""HubSpot calls per synced order: a burst of orders, single orders and a steady stream.
 
 A real receiver, a real worker and Redis, and the HubSpot sandbox in its own process with
 HubSpot's default limit (100 per 10 s). First a burst of signed `orders/create` webhooks
 (every order with its own buyer and a product of its own); then single orders, each sent
-a second after the previous one is in HubSpot, timing webhook-to-visible-in-HubSpot. Calls are
-counted by the sandbox; set-up calls are left out.
+a second after the previous one is in HubSpot, timing webhook-to-visible-in-HubSpot; then a
+steady stream of 5 orders a second for a minute. Calls are counted by the sandbox; set-up
+calls are left out.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from tests.support.shopify import order
 
 BURST = 1000
 SINGLES = 20
+STEADY_PER_SECOND = 5
+STEADY_SECONDS = 60
 
 
 def _order(n: int) -> dict[str, Any]:
@@ -104,6 +107,19 @@ def run() -> dict[str, Any]:
                 wait_for(in_hubspot, timeout=60, message="a single order")
                 latencies.append(time.perf_counter() - sent)
             single_calls = _calls(control.get("/_sandbox/stats").json()) - before
+
+            time.sleep(10)  # the singles' calls leave HubSpot's window
+            first = BURST + SINGLES
+            steady = STEADY_PER_SECOND * STEADY_SECONDS
+            before = _calls(control.get("/_sandbox/stats").json())
+            started = time.perf_counter()
+            for n in range(steady):
+                time.sleep(max(0.0, started + n / STEADY_PER_SECOND - time.perf_counter()))
+                post(first + n)
+            wait_for(partial(_deals_at_least, api, first + steady + 1), timeout=600,
+                     message="the steady stream")  # fmt: skip
+            steady_seconds = time.perf_counter() - started
+            steady_calls = _calls(control.get("/_sandbox/stats").json()) - before
             rate_limited = control.get("/_sandbox/stats").json()["rate_limited"]
     finally:
         for process in processes:
@@ -124,6 +140,10 @@ def run() -> dict[str, Any]:
         ),
         "single_webhook_to_hubspot_p50_seconds": round(statistics.median(latencies), 2),
         "single_webhook_to_hubspot_p95_seconds": round(quantiles[18], 2),
+        "steady_orders": f"{steady} at {STEADY_PER_SECOND} a second",
+        "steady_hubspot_calls": steady_calls,
+        "steady_calls_per_order": round(steady_calls / steady, 3),
+        "steady_seconds_until_all_in_hubspot": round(steady_seconds, 1),
         "hubspot_429s": sum(rate_limited.values()),
         "hubspot_limit": "100 per 10 s (HubSpot's Free/Starter default)",
     }

@@ -9,6 +9,7 @@ a call to the API's rate limit.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from abc import ABC, abstractmethod
 from typing import Any, Self
@@ -59,6 +60,7 @@ class HttpClient(ABC):
     ) -> None:
         self.retry = retry
         self.calls = 0  # HTTP requests sent by this client, for reports
+        self._by_thread = threading.local()
         self._pacing = Pacing()
         self._http = httpx.Client(
             base_url=base_url,
@@ -67,6 +69,10 @@ class HttpClient(ABC):
             limits=limits,
             transport=transport,
         )
+
+    def calls_by_this_thread(self) -> int:
+        """The requests sent from the calling thread: what one of several threads spent."""
+        return int(getattr(self._by_thread, "calls", 0))
 
     def close(self) -> None:
         self._http.close()
@@ -100,6 +106,7 @@ class HttpClient(ABC):
             tries += 1
             pacing.before_send(deadline)
             self.calls += 1
+            self._by_thread.calls = self.calls_by_this_thread() + 1
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.TransportError as exc:

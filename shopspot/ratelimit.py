@@ -55,6 +55,28 @@ return {1, 0, 'ok'}
 """
 
 
+# KEYS: window log, cooldown. ARGV: limit, window ms. Takes nothing; returns the ms until
+# a slot is free (0: now).
+_FREE_IN = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local cooldown = redis.call('PTTL', KEYS[2])
+if cooldown > 0 then
+  return cooldown
+end
+local limit = tonumber(ARGV[1])
+local window_ms = tonumber(ARGV[2])
+local since = '(' .. (now_ms - window_ms)
+local used = redis.call('ZCOUNT', KEYS[1], since, '+inf')
+if used < limit then
+  return 0
+end
+local freeing = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT',
+                           used - limit, 1)
+return math.max(1, tonumber(freeing[2]) + window_ms - now_ms)
+"""
+
+
 @dataclass(frozen=True)
 class Budget:
     """`limit` requests per rolling `window_seconds`, and `daily_limit` per UTC day."""
@@ -77,11 +99,12 @@ class RateLimitWait(Exception):
 class RateLimiter:
     def __init__(self, client: redis.Redis, account: str) -> None:
         self._redis = client
-        self._account = account
+        self.account = account
         self._script = client.register_script(_ACQUIRE)
+        self._free_in = client.register_script(_FREE_IN)
 
     def _keys(self, budget: Budget) -> list[str]:
-        base = f"{KEY_PREFIX}{self._account}:{budget.name}"
+        base = f"{KEY_PREFIX}{self.account}:{budget.name}"
         day = time.strftime("%Y-%m-%d", time.gmtime())
         return [f"{base}:window", f"{base}:day:{day}", f"{base}:cooldown"]
 
@@ -101,6 +124,15 @@ class RateLimiter:
         )
         label = policy.decode() if isinstance(policy, bytes) else str(policy)
         return (0.0, label) if granted else (int(wait_ms) / 1000, label)
+
+    def free_in(self, budget: Budget) -> float:
+        """Seconds until `try_acquire` would grant a slot of the window (0: now), taking none;
+        the daily limit is left to `acquire`."""
+        keys = self._keys(budget)
+        wait_ms = self._free_in(
+            keys=[keys[0], keys[2]], args=[budget.limit, int(budget.window_seconds * 1000)]
+        )
+        return int(cast(int, wait_ms)) / 1000
 
     def acquire(self, budget: Budget, max_wait: float) -> None:
         """Wait for a slot; a wait longer than `max_wait` raises `RateLimitWait` instead."""

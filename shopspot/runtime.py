@@ -28,6 +28,7 @@ from shopspot.sync.context import SyncContext
 from shopspot.sync.due import CheckoutsDue
 from shopspot.sync.flush import Flusher
 from shopspot.sync.memory import Memory
+from shopspot.sync.pace import FlushPace
 from shopspot.sync.stalls import Stalls
 from shopspot.topics import Buffer
 from shopspot.trace.store import TraceStore
@@ -137,5 +138,11 @@ class Runtime:
             self.activity,
             self.traces,
             self.redis,
+            FlushPace(
+                self.redis,
+                self.limiter,
+                self.hubspot.policy.budget(),
+                self.settings.thin_flush_budget_share,
+            ),
             self.transient,
         )

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     pending_lease_seconds: float = Field(15.0, gt=0)
     # How long a lone event waits for others to share its batch.
     flush_delay_seconds: float = Field(0.2, ge=0)
+    # The share of the HubSpot budget that flushes of less than a full batch may spend:
+    # beyond it, what arrives waits to fill fuller batches (shopspot.sync.pace).
+    thin_flush_budget_share: float = Field(0.5, gt=0, le=1)
     # How long an object's story (`shopspot trace`) is kept after its last step. Stories are
     # for the questions of the weeks after a sale; a year bounds what Redis holds on to.
     trace_days: int = Field(14, ge=1, le=365)

@@ -32,6 +32,11 @@ def flush(name: str) -> str:
     buffer = Buffer(name)
     flush_started(buffer)
     try:
+        wait = rt.flusher.wait(rt.buffers[buffer])
+        if wait:
+            # Nothing taken: whatever arrives meanwhile joins the batch this flush takes then.
+            schedule_flush(buffer, wait)
+            return f"waiting {wait:.2f} s for a fuller batch or a slot"
         result = rt.flusher.flush(rt.buffers[buffer])
     except RetryAfter as exc:
         schedule_flush(buffer, retry.rate_limit_wait(exc.wait_seconds))

@@ -1,9 +1,11 @@
 """One flush of a pending buffer: take a batch, write it, settle every item.
 
-Used by the workers' flush task and, inline, by the commands that sync without a worker
-(`shopspot sweep`, `shopspot backfill`). A batch HubSpot refuses is split in halves until the
-item at fault is alone; only that item becomes a dead letter. A transient failure (as the
-retry policy counts them) puts the whole batch back to wait for the next flush.
+Used by the workers' flush task, which first waits until a batch is worth its calls
+(`shopspot.sync.pace`), and, inline, by the commands that sync without a worker (`shopspot
+sweep`, `shopspot backfill`). A thin batch pays for its calls with time either way. A batch
+HubSpot refuses is split in halves until the item at fault is alone; only that item becomes a
+dead letter. A transient failure (as the retry policy counts them) puts the whole batch back
+to wait for the next flush.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from shopspot.retry import TRANSIENT_ERRORS
 from shopspot.sync import latency
 from shopspot.sync.context import SyncContext
 from shopspot.sync.items import apply, event_of
+from shopspot.sync.pace import FlushPace
 from shopspot.topics import Buffer, kind_of
 from shopspot.trace.notes import about
 from shopspot.trace.records import hubspot_records
@@ -49,6 +52,10 @@ class FlushResult:
     waiting: int = 0
 
 
+def batch_size(buffer: PendingBuffer) -> int:
+    return BATCH_SIZES.get(Buffer(buffer.name), BATCH_SIZE)
+
+
 class Flusher:
     def __init__(
         self,
@@ -57,6 +64,7 @@ class Flusher:
         activity: ActivityLog,
         traces: TraceStore,
         client: redis.Redis,
+        pace: FlushPace,
         transient: tuple[type[BaseException], ...] = TRANSIENT_ERRORS,
     ) -> None:
         # What puts the whole batch back for the next flush: never an item's fault.
@@ -66,15 +74,28 @@ class Flusher:
         self._dead_letters = dead_letters
         self._activity = activity
         self._traces = traces
+        self._pace = pace
 
-    def flush(self, buffer: PendingBuffer, limit: int | None = None) -> FlushResult:
+    def wait(self, buffer: PendingBuffer) -> float:
+        """Seconds until a flush of the buffer is worth its calls (0: now, or nothing waits)."""
+        buffer.release_expired()
+        waiting = buffer.waiting()
+        return self._pace.wait(full=waiting >= batch_size(buffer)) if waiting else 0.0
+
+    def flush(self, buffer: PendingBuffer) -> FlushResult:
         """Write one batch; a transient failure is raised after the batch is put back."""
         buffer.release_expired()
         result = FlushResult()
-        items = buffer.take(limit or BATCH_SIZES.get(Buffer(buffer.name), BATCH_SIZE))
+        size = batch_size(buffer)
+        items = buffer.take(size)
         if items:
-            with buffer.holding(items):
-                self._write(buffer, items, result)
+            calls_before = self._ctx.client.calls_by_this_thread()
+            try:
+                with buffer.holding(items):
+                    self._write(buffer, items, result)
+            finally:
+                if len(items) < size:
+                    self._pace.paid(self._ctx.client.calls_by_this_thread() - calls_before)
         result.waiting = buffer.waiting()
         return result
 

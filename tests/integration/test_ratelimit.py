@@ -29,6 +29,21 @@ def test_the_window_grants_its_limit_then_says_how_long_to_wait(limiter: RateLim
     assert limiter.try_acquire(budget) == (0.0, "ok")
 
 
+def test_free_in_says_when_a_slot_frees_and_takes_none(limiter: RateLimiter) -> None:
+    budget = Budget("calls", limit=2, window_seconds=2)
+    assert limiter.free_in(budget) == 0
+    assert limiter.free_in(budget) == 0  # asking took no slot
+    granted = [limiter.try_acquire(budget) for _ in range(2)]
+    free_in = limiter.free_in(budget)
+    wait, _ = limiter.try_acquire(budget)
+
+    assert granted == [(0.0, "ok")] * 2
+    assert 1.5 < free_in <= 2
+    assert free_in - 0.2 < wait <= free_in
+    limiter.cool_down(budget, 5)
+    assert 4 < limiter.free_in(budget) <= 5
+
+
 def test_acquire_waits_for_a_slot_within_its_patience(limiter: RateLimiter) -> None:
     budget = Budget("calls", limit=2, window_seconds=0.3)
     for _ in range(2):
