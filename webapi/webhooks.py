@@ -9,7 +9,6 @@ a measurable share of a request; refusals and duplicates are logged.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any
@@ -26,6 +25,7 @@ from shopspot.trace.notes import about
 from shopspot.trace.store import Step
 from webapi.context import receiver_context
 from webapi.errors import error_response
+from webapi.jsonbody import parse
 from webapi.nesting import deeper_than
 
 log = logging.getLogger("shopspot.webapi")
@@ -52,12 +52,6 @@ def _unavailable(error: str, detail: str, fields: dict[str, Any]) -> tuple[Respo
     return body, status
 
 
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not JSON")
-
-
-# Made once: `json.loads` with any option makes a new decoder on every call.
-_DECODER = json.JSONDecoder(parse_constant=_not_json)
 # The answers Shopify gets most, as `jsonify` would write them, without writing them each time.
 _QUEUED = b'{"status":"queued"}\n'
 _DUPLICATE = b'{"status":"duplicate"}\n'
@@ -102,7 +96,7 @@ def receive() -> Answer:
         )
     try:
         text = body.decode("utf-8")
-        payload = _DECODER.decode(text)
+        payload = parse(text)
     except RecursionError:
         return _refuse(400, "too_deeply_nested", _TOO_DEEP, fields)
     except ValueError:
