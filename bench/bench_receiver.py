@@ -11,7 +11,9 @@ when its time was up may be queued without its answer being read: the two may di
 to the 32 connections, never more). Then `shopspot web` under other worker settings, the
 same way, for the choice of its defaults (`webapi/serving.py`). wrk is installed with
 apt-get when missing; where that is impossible a Python load generator stands in, and the
-figures say so. Run `python -m bench receiver` (or `make bench` for all).
+figures say so. Last, the in-process figures (`bench/receiver_cost.py`): what one request
+costs each app called directly, and Redis's CPU for each accepted delivery. Run
+`python -m bench receiver` (or `make bench` for all).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 import httpx
 import redis
 
+from bench import receiver_cost
 from bench.load import Load, Result, python_load
 from shopspot.localredis import LocalRedis, free_port
 from shopspot.settings import Settings
@@ -253,6 +256,7 @@ def run() -> dict[str, Any]:
             )
             for (workers, threads), result in others.items()
         },
+        **receiver_cost.measure(body, SHOP, SECRET),
     }
 
 

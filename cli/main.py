@@ -401,13 +401,14 @@ def dlq_replay(letter_id: str | None, replay_all: bool) -> None:
     from shopspot.redisconn import connect
     from shopspot.topics import kind_of
     from worker.app import app
-    from worker.enqueue import task_message
+    from worker.enqueue import TaskMessages
 
     client = connect(_settings())
     store = DeadLetterStore(client)
     if replay_all == bool(letter_id):
         raise click.UsageError("give one dead letter id, or --all")
     letters = store.list() if replay_all else [store.get(str(letter_id))]
+    messages = TaskMessages(app)
     replayed = 0
     for letter in letters:
         if letter is None:
@@ -417,7 +418,7 @@ def dlq_replay(letter_id: str | None, replay_all: bool) -> None:
             raise click.ClickException(f"{letter.id}: Shopspot no longer handles its topic")
         # Straight onto the queue: the delivery was accepted long ago, its mark must not
         # turn the replay into a duplicate.
-        message = task_message(app, kind, letter.event)
+        message = messages.message(kind, letter.event)
         client.lpush(message.queue, message.body)
         store.drop(letter.id)
         replayed += 1

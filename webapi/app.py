@@ -11,6 +11,7 @@ from shopspot.trace.store import TraceStore
 from webapi import errors, health, webhooks
 from webapi.context import ReceiverContext
 from worker.app import app as celery_app
+from worker.enqueue import TaskMessages
 
 # The receiver answers while Shopify waits (5 s): Redis gets one second to respond.
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -28,7 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         stores=stores,
         redis=client,
         ledger=DeliveryLedger.from_settings(client, settings),
-        celery=celery_app,
+        messages=TaskMessages(celery_app),
         traces=TraceStore(client, settings.trace_days),
     )
     errors.register(app)

@@ -1,17 +1,17 @@
-"""What the receiver's views share: settings, Redis, the delivery ledger, the Celery app whose
-messages it queues, the traces."""
+"""What the receiver's views share: settings, Redis, the delivery ledger, the messages it queues
+for Celery's workers, the traces."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import redis
-from celery import Celery
 from flask import Flask
 
 from shopspot.deliveries import DeliveryLedger
 from shopspot.settings import Settings, Store
 from shopspot.trace.store import TraceStore
+from worker.enqueue import TaskMessages
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class ReceiverContext:
     stores: dict[str, Store]
     redis: redis.Redis
     ledger: DeliveryLedger
-    celery: Celery
+    messages: TaskMessages
     traces: TraceStore
 
 

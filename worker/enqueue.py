@@ -6,9 +6,11 @@ own publish would have put there: task protocol 2, headers and properties from C
 `as_task_v2`, the body serialised as kombu serialises JSON, in kombu's Redis transport
 envelope (a JSON object on the queue's list, the body base64-encoded).
 
-It is built at thousands a second, so the large parts are never serialised twice: the
-payload goes in as the JSON text it arrived in, and the encoded body is put into the
-envelope's JSON as it is (base64 needs no escaping in JSON).
+It is built at thousands a second, so nothing is serialised twice: each kind's envelope is
+asked of Celery and written once, with holes for what differs between messages (the ids,
+the arguments' description and the body), the payload goes in as the JSON text it arrived
+in, and the encoded body is put into the envelope's JSON as it is (base64 needs no escaping
+in JSON).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ from worker.routing import queue_name, task_name
 _BODY_ENCODING = "base64"
 # What kombu's JSON serialiser says of what it writes.
 _CONTENT_TYPE, _CONTENT_ENCODING, _ = dumps(None, serializer="json")
+# Stand-ins for what differs between messages while an envelope is written once: no value
+# Celery or kombu put in an envelope holds a NUL.
+_HOLES = {name: f"\0{name}\0" for name in ("body", "task_id", "kwargsrepr", "delivery_tag")}
 
 
 @dataclass(frozen=True)
@@ -37,26 +42,60 @@ class TaskMessage:
     body: str  # kombu's envelope, as JSON
 
 
-def task_message(
-    app: Celery, kind: Kind, event: WebhookEvent, *, payload_json: str | None = None
-) -> TaskMessage:
-    """The message that runs `event` through its kind's task. `payload_json` is the payload
-    as the JSON text it was parsed from, when the caller has it; otherwise it is serialised."""
-    task_id = uuid()
+@dataclass(frozen=True)
+class _Template:
+    queue: str
+    envelope: str  # the envelope's JSON as a `str.format` pattern with a field for each hole
+    body_start: str  # the task body's JSON before the event, and after it
+    body_end: str
+
+
+class TaskMessages:
+    """Builds the messages of one Celery app's sync tasks.
+
+    Celery names the sending process in each message's `origin`: make one in the process
+    that sends (the receiver makes one in each of its workers)."""
+
+    def __init__(self, app: Celery) -> None:
+        self._templates = {kind: _template(app, kind) for kind in Kind}
+
+    def message(
+        self, kind: Kind, event: WebhookEvent, *, payload_json: str | None = None
+    ) -> TaskMessage:
+        """The message that runs `event` through its kind's task. `payload_json` is the
+        payload as the JSON text it was parsed from, when the caller has it; otherwise it
+        is serialised."""
+        template = self._templates[kind]
+        if payload_json is None:
+            payload_json = json_dumps(event.payload)
+        # The event's other fields are required, so its JSON object is never empty.
+        event_json = event.model_dump_json(exclude={"payload"})[:-1]
+        body = f'{template.body_start}{event_json}, "payload": {payload_json}}}{template.body_end}'
+        encoded = base64.b64encode(body.encode(_CONTENT_ENCODING)).decode("ascii")
+        # The task's arguments are described by ids only: Flower and logs show this, not the
+        # payload. Uuids need no escaping in JSON.
+        envelope = template.envelope.format(
+            body=f'"{encoded}"',
+            task_id=f'"{uuid()}"',
+            kwargsrepr=json_dumps(repr({"event": event.describe()})),
+            delivery_tag=f'"{uuid()}"',
+        )
+        return TaskMessage(template.queue, envelope)
+
+
+def _template(app: Celery, kind: Kind) -> _Template:
     queue = queue_name(kind)
-    # The task's arguments are described by ids only: Flower and logs show this, not the payload.
-    described = {"event": event.describe()}
     message = app.amqp.as_task_v2(
-        task_id, task_name(kind), args=(), kwargs={}, argsrepr="()", kwargsrepr=repr(described)
+        _HOLES["task_id"],
+        task_name(kind),
+        args=(),
+        kwargs={},
+        argsrepr="()",
+        kwargsrepr=_HOLES["kwargsrepr"],
     )
-    args, _, embed = message.body
-    if payload_json is None:
-        payload_json = json_dumps(event.payload)
-    # The event's other fields are required, so its JSON object is never empty.
-    event_json = event.model_dump_json(exclude={"payload"})[:-1] + f', "payload": {payload_json}}}'
-    body = f'[{json_dumps(args)}, {{"event": {event_json}}}, {json_dumps(embed)}]'
     envelope = json_dumps(
         {
+            "body": _HOLES["body"],
             "content-encoding": _CONTENT_ENCODING,
             "content-type": _CONTENT_TYPE,
             "headers": message.headers,
@@ -66,9 +105,17 @@ def task_message(
                 "delivery_info": {"exchange": "", "routing_key": queue},
                 "priority": 0,
                 "body_encoding": _BODY_ENCODING,
-                "delivery_tag": uuid(),
+                "delivery_tag": _HOLES["delivery_tag"],
             },
         }
     )
-    encoded = base64.b64encode(body.encode(_CONTENT_ENCODING)).decode("ascii")
-    return TaskMessage(queue, f'{{"body": "{encoded}", {envelope[1:]}')
+    pattern = envelope.replace("{", "{{").replace("}", "}}")
+    for name, hole in _HOLES.items():
+        pattern = pattern.replace(json_dumps(hole), f"{{{name}}}")
+    args, _, embed = message.body
+    return _Template(
+        queue=queue,
+        envelope=pattern,
+        body_start=f'[{json_dumps(args)}, {{"event": ',
+        body_end=f"}}, {json_dumps(embed)}]",
+    )

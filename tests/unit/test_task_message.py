@@ -10,7 +10,7 @@ from celery import Celery
 
 from shopspot.events import WebhookEvent
 from shopspot.topics import Kind
-from worker.enqueue import task_message
+from worker.enqueue import TaskMessages
 
 PAYLOAD = {"id": 820982911946154508, "email": "jon@example.com", "note": 'a "quoted" ünïcode'}
 EVENT = WebhookEvent(
@@ -31,8 +31,9 @@ def read(body: str) -> tuple[dict[str, Any], list[Any]]:
 
 def test_the_event_arrives_whole_whether_its_payload_text_is_given_or_not() -> None:
     text = json.dumps(PAYLOAD, indent=1, ensure_ascii=False)
-    given = task_message(Celery(), Kind.ORDERS, EVENT, payload_json=text)
-    serialised = task_message(Celery(), Kind.ORDERS, EVENT)
+    messages = TaskMessages(Celery())
+    given = messages.message(Kind.ORDERS, EVENT, payload_json=text)
+    serialised = messages.message(Kind.ORDERS, EVENT)
 
     for message in (given, serialised):
         _, (args, kwargs, embed) = read(message.body)
@@ -43,8 +44,9 @@ def test_the_event_arrives_whole_whether_its_payload_text_is_given_or_not() -> N
 
 
 def test_each_message_has_its_own_ids_and_describes_the_event_without_the_payload() -> None:
-    first, _ = read(task_message(Celery(), Kind.ORDERS, EVENT).body)
-    second, _ = read(task_message(Celery(), Kind.ORDERS, EVENT).body)
+    messages = TaskMessages(Celery())
+    first, _ = read(messages.message(Kind.ORDERS, EVENT).body)
+    second, _ = read(messages.message(Kind.ORDERS, EVENT).body)
 
     for envelope in (first, second):
         headers, properties = envelope["headers"], envelope["properties"]
@@ -54,3 +56,27 @@ def test_each_message_has_its_own_ids_and_describes_the_event_without_the_payloa
         assert "jon@example.com" not in json.dumps(envelope["headers"])
     assert first["headers"]["id"] != second["headers"]["id"]
     assert first["properties"]["delivery_tag"] != second["properties"]["delivery_tag"]
+
+
+def test_the_headers_and_properties_are_celerys_own_for_the_messages_ids() -> None:
+    app = Celery()
+    envelope, _ = read(TaskMessages(app).message(Kind.CUSTOMERS, EVENT).body)
+    headers, properties = envelope["headers"], envelope["properties"]
+
+    own = app.amqp.as_task_v2(
+        headers["id"],
+        "shopspot.sync.customers",
+        args=(),
+        kwargs={},
+        argsrepr="()",
+        kwargsrepr=repr({"event": EVENT.describe()}),
+    )
+    assert headers == json.loads(json.dumps(own.headers))
+    assert properties.pop("delivery_tag") not in (headers["id"], "")
+    assert properties == {
+        **own.properties,
+        "delivery_mode": 2,
+        "delivery_info": {"exchange": "", "routing_key": "customers"},
+        "priority": 0,
+        "body_encoding": "base64",
+    }

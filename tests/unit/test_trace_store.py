@@ -80,6 +80,22 @@ def test_the_objects_whose_last_step_is_oldest_are_forgotten_past_the_bound(
     assert kept == [1, 4, 5]
 
 
+def test_the_bound_is_kept_in_batches_of_a_64th(
+    traces: TraceStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "MAX_OBJECTS", 128)
+    traces.record(note(an_order(ident)) for ident in range(1, 4))
+    time.sleep(0.01)
+    traces.record(note(an_order(ident)) for ident in range(4, 131))
+
+    assert all(traces.entries(an_order(ident)) for ident in range(1, 131))
+    time.sleep(0.01)
+    traces.record([note(an_order(131))])
+
+    kept = [ident for ident in range(1, 132) if traces.entries(an_order(ident))]
+    assert kept == list(range(4, 132))
+
+
 def test_a_step_names_a_few_records_and_counts_the_others(traces: TraceStore) -> None:
     variants = tuple(Record(type="product", id=str(n)) for n in range(store.MAX_RECORDS + 4))
     reason = "HubSpot 400 VALIDATION_ERROR: " + "x" * 1000
