@@ -376,10 +376,12 @@ class LiveMode:
 
     def _run(self) -> None:
         while not self._stopping:
-            if self.rate <= 0:
+            # Read once: `set_rate` may stop the changes (rate 0) between two reads.
+            rate = self.rate
+            if rate <= 0:
                 self._wake.wait()
                 self._wake.clear()
                 continue
             self._changes.one()
-            self._wake.wait(1.0 / self.rate)
+            self._wake.wait(1.0 / rate)
             self._wake.clear()
