@@ -15,7 +15,6 @@ from functools import cache
 from typing import Any
 
 import redis
-from celery import Task
 from celery.exceptions import Reject, Retry, SoftTimeLimitExceeded
 from pydantic import ValidationError
 
@@ -28,6 +27,7 @@ from shopspot.settings import load_settings
 from shopspot.shopify import describe_validation_error
 from shopspot.trace.notes import about
 from shopspot.trace.store import Step
+from worker.requests import ResilientTask
 
 log = logging.getLogger("shopspot.tasks")
 
@@ -41,7 +41,7 @@ def runtime() -> Runtime:
     return Runtime(load_settings(), transient=RETRYABLE)
 
 
-class SyncTask(Task):  # type: ignore[misc]
+class SyncTask(ResilientTask):
     """Base of every task that handles a webhook event: `run(event)` does the work."""
 
     acks_late = True

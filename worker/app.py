@@ -19,7 +19,7 @@ TASK_MODULES = [
     "tasks.verify",
 ]
 
-app = Celery("shopspot", include=TASK_MODULES)
+app = Celery("shopspot", include=TASK_MODULES, task_cls="worker.requests:ResilientTask")
 
 
 def _configuration() -> dict[str, Any]:
