@@ -8,7 +8,9 @@ delivery's step in its object's trace, when it names one.
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
+from typing import Any
 
 import redis
 
@@ -65,6 +67,11 @@ class DeliveryLedger:
         self._redis = client
         self._dedupe_seconds = dedupe_seconds
         self._accept = client.register_script(_ACCEPT)
+        # Each thread keeps one connection of its own rather than taking one from the pool
+        # for each call: the pool's check of a connection it hands out (a poll of the
+        # socket) and the client's command machinery cost a receiver as much as Redis's
+        # own work on the call.
+        self._connections = threading.local()
 
     @classmethod
     def from_settings(cls, client: redis.Redis, settings: Settings) -> DeliveryLedger:
@@ -79,11 +86,38 @@ class DeliveryLedger:
         timeout; the delivery's retry is a duplicate) or neither."""
         keys = [_KEY_PREFIX + delivery_key, queue, *(trace.keys if trace else ())]
         args = [self._dedupe_seconds, message, *(trace.args if trace else ())]
-        answer = self._accept(keys=keys, args=args)
+        try:
+            answer = self._call(keys, args)
+        except (redis.ConnectionError, redis.TimeoutError):
+            # A connection Redis closed while it sat idle (a restart, a fail-over) fails the
+            # first call on it; the call on a new one is safe, as the script marks the
+            # delivery and queues it both or neither: a duplicate's answer means queued.
+            answer = self._call(keys, args)
         acceptance, recorded = answer[0], answer[1]
         if not recorded:
             not_recorded(len(keys) - 3, "the script failed")
         return Acceptance(acceptance.decode() if isinstance(acceptance, bytes) else acceptance)
+
+    def _call(self, keys: list[str], args: list[Any]) -> Any:
+        pool = self._redis.connection_pool
+        connection = getattr(self._connections, "held", None)
+        if connection is None:
+            connection = self._connections.held = pool.get_connection()
+        try:
+            try:
+                connection.send_command("EVALSHA", self._accept.sha, len(keys), *keys, *args)
+                return connection.read_response()
+            except redis.exceptions.NoScriptError:
+                # A Redis restarted or promoted without the script: EVAL loads it.
+                connection.send_command("EVAL", _ACCEPT, len(keys), *keys, *args)
+                return connection.read_response()
+        except (redis.ConnectionError, redis.TimeoutError):
+            # Back to the pool, disconnected: the pool connects the connection it hands out
+            # next, which asks a Sentinel group for its master (a connection reconnecting by
+            # itself would go back to the old one).
+            self._connections.held = None
+            pool.release(connection)
+            raise
 
     def forget_shop(self, shop: str) -> int:
         """Privacy erasure (W5): the shop's deliveries (a delivery key starts with the shop,

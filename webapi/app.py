@@ -8,8 +8,9 @@ from shopspot.deliveries import DeliveryLedger
 from shopspot.redisconn import connect
 from shopspot.settings import Settings, load_settings
 from shopspot.trace.store import TraceStore
-from webapi import errors, health, webhooks
+from webapi import errors, health
 from webapi.context import ReceiverContext
+from webapi.webhooks import WebhookRoute
 from worker.app import app as celery_app
 from worker.enqueue import TaskMessages
 
@@ -23,8 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     client = connect(settings, timeout=REDIS_TIMEOUT_SECONDS)
 
     app = Flask("shopspot.webapi")
-    app.config["MAX_CONTENT_LENGTH"] = settings.webhook_max_bytes
-    app.extensions["shopspot"] = ReceiverContext(
+    context = ReceiverContext(
         settings=settings,
         stores=stores,
         redis=client,
@@ -32,7 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         messages=TaskMessages(celery_app),
         traces=TraceStore(client, settings.trace_days),
     )
+    app.extensions["shopspot"] = context
     errors.register(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(webhooks.bp)
+    # Flask's own middleware slot: the app stays what is served, tested and extended.
+    app.wsgi_app = WebhookRoute(context, app.wsgi_app)  # type: ignore[method-assign]
     return app
