@@ -4,13 +4,13 @@ The receiver does not publish through Celery: it pushes this message in the same
 that marks the delivery as accepted (`shopspot.deliveries`). So the message is what Celery's
 own publish would have put there: task protocol 2, headers and properties from Celery's
 `as_task_v2`, the body serialised as kombu serialises JSON, in kombu's Redis transport
-envelope (a JSON object on the queue's list, the body base64-encoded).
+envelope (a JSON object on the queue's list, the body encoded as the app's transport options
+say: base64 by default; Shopspot's workers take it as it is, see `worker/config.py`).
 
 It is built at thousands a second, so nothing is serialised twice: each kind's envelope is
 asked of Celery and written once, with holes for what differs between messages (the ids,
-the arguments' description and the body), the payload goes in as the JSON text it arrived
-in, and the encoded body is put into the envelope's JSON as it is (base64 needs no escaping
-in JSON).
+the arguments' description and the body), and the payload goes in as the JSON text it
+arrived in.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+import orjson
 from celery import Celery
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from kombu.serialization import dumps
+from kombu.transport.virtual import Channel
 from kombu.utils.json import dumps as json_dumps
 from kombu.utils.uuid import uuid
 
@@ -28,7 +30,6 @@ from shopspot.events import WebhookEvent
 from shopspot.topics import Kind
 from worker.routing import queue_name, task_name
 
-_BODY_ENCODING = "base64"
 # What kombu's JSON serialiser says of what it writes.
 _CONTENT_TYPE, _CONTENT_ENCODING, _ = dumps(None, serializer="json")
 # Stand-ins for what differs between messages while an envelope is written once: no value
@@ -48,6 +49,7 @@ class _Template:
     envelope: str  # the envelope's JSON as a `str.format` pattern with a field for each hole
     body_start: str  # the task body's JSON before the event, and after it
     body_end: str
+    base64: bool  # the body is base64-encoded, or is a JSON string as it is
 
 
 class TaskMessages:
@@ -71,11 +73,15 @@ class TaskMessages:
         # The event's other fields are required, so its JSON object is never empty.
         event_json = event.model_dump_json(exclude={"payload"})[:-1]
         body = f'{template.body_start}{event_json}, "payload": {payload_json}}}{template.body_end}'
-        encoded = base64.b64encode(body.encode(_CONTENT_ENCODING)).decode("ascii")
+        if template.base64:
+            # Base64 needs no escaping in JSON.
+            encoded = f'"{base64.b64encode(body.encode(_CONTENT_ENCODING)).decode("ascii")}"'
+        else:
+            encoded = orjson.dumps(body).decode(_CONTENT_ENCODING)
         # The task's arguments are described by ids only: Flower and logs show this, not the
         # payload. Uuids need no escaping in JSON.
         envelope = template.envelope.format(
-            body=f'"{encoded}"',
+            body=encoded,
             task_id=f'"{uuid()}"',
             kwargsrepr=json_dumps(repr({"event": event.describe()})),
             delivery_tag=f'"{uuid()}"',
@@ -85,6 +91,9 @@ class TaskMessages:
 
 def _template(app: Celery, kind: Kind) -> _Template:
     queue = queue_name(kind)
+    # As kombu's virtual channel reads it: no encoding, or UTF-8, leaves the body as it is.
+    encoding = app.conf.broker_transport_options.get("body_encoding", Channel.body_encoding)
+    as_is = not encoding or encoding.lower() == "utf-8"
     message = app.amqp.as_task_v2(
         _HOLES["task_id"],
         task_name(kind),
@@ -104,7 +113,7 @@ def _template(app: Celery, kind: Kind) -> _Template:
                 "delivery_mode": PERSISTENT_DELIVERY_MODE,
                 "delivery_info": {"exchange": "", "routing_key": queue},
                 "priority": 0,
-                "body_encoding": _BODY_ENCODING,
+                "body_encoding": encoding,
                 "delivery_tag": _HOLES["delivery_tag"],
             },
         }
@@ -118,4 +127,5 @@ def _template(app: Celery, kind: Kind) -> _Template:
         envelope=pattern,
         body_start=f'[{json_dumps(args)}, {{"event": ',
         body_end=f"}}, {json_dumps(embed)}]",
+        base64=not as_is,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from tests.support.hubspot import HubSpotView, hubspot_sandbox
 from tests.support.processes import Process, start_receiver, start_worker, wait_for
 from tests.support.reference import SAMPLES, sample, sample_topics
 from tests.support.topic_payloads import Load, own_payload
+from worker.config import BODY_ENCODING
 from worker.routing import ALL_QUEUES
 
 pytestmark = pytest.mark.integration
@@ -169,6 +169,7 @@ def test_the_worker_runs_the_message_the_receiver_queued_as_celerys_own(
     client = redis.Redis.from_url(redis_url)
     # What Celery's own publish puts on a queue, to hold the receiver's message against.
     producer = Celery(broker=redis_url)
+    producer.conf.broker_transport_options = {"body_encoding": BODY_ENCODING}
     producer.send_task("shopspot.sync.customers", kwargs={"event": {}}, queue="celery-own")
     producer.close()
     own = json.loads(client.lpop("celery-own") or b"{}")
@@ -200,8 +201,8 @@ def test_the_worker_runs_the_message_the_receiver_queued_as_celerys_own(
         }
         assert message["properties"]["priority"] == own["properties"]["priority"]
         assert message["headers"]["task"] == "shopspot.sync.customers"
-        args, kwargs, embed = json.loads(base64.b64decode(message["body"]))
-        assert (args, embed) == tuple(json.loads(base64.b64decode(own["body"]))[0::2])
+        args, kwargs, embed = json.loads(message["body"])
+        assert (args, embed) == tuple(json.loads(own["body"])[0::2])
         assert kwargs["event"]["payload"] == CUSTOMER
         assert kwargs["event"]["event_id"] == headers["X-Shopify-Event-Id"]
         # Flower and the logs see the event's ids, never the payload.

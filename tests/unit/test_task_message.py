@@ -6,10 +6,12 @@ import base64
 import json
 from typing import Any
 
+import pytest
 from celery import Celery
 
 from shopspot.events import WebhookEvent
 from shopspot.topics import Kind
+from worker.config import BODY_ENCODING
 from worker.enqueue import TaskMessages
 
 PAYLOAD = {"id": 820982911946154508, "email": "jon@example.com", "note": 'a "quoted" ünïcode'}
@@ -23,19 +25,32 @@ EVENT = WebhookEvent(
 
 
 def read(body: str) -> tuple[dict[str, Any], list[Any]]:
+    """The envelope and the task's body, decoded as kombu's virtual channel decodes them."""
     envelope = json.loads(body)
-    assert envelope["properties"]["body_encoding"] == "base64"
-    decoded = base64.b64decode(envelope["body"]).decode(envelope["content-encoding"])
-    return envelope, json.loads(decoded)
+    encoding = envelope["properties"]["body_encoding"]
+    if encoding == "base64":
+        return envelope, json.loads(base64.b64decode(envelope["body"]))
+    assert encoding == BODY_ENCODING
+    return envelope, json.loads(envelope["body"])
 
 
-def test_the_event_arrives_whole_whether_its_payload_text_is_given_or_not() -> None:
+def shopspots_app() -> Celery:
+    app = Celery()
+    app.conf.broker_transport_options = {"body_encoding": BODY_ENCODING}
+    return app
+
+
+@pytest.mark.parametrize("app", [Celery(), shopspots_app()], ids=["base64", "as-is"])
+def test_the_event_arrives_whole_whether_its_payload_text_is_given_or_not(app: Celery) -> None:
     text = json.dumps(PAYLOAD, indent=1, ensure_ascii=False)
-    messages = TaskMessages(Celery())
+    messages = TaskMessages(app)
     given = messages.message(Kind.ORDERS, EVENT, payload_json=text)
     serialised = messages.message(Kind.ORDERS, EVENT)
 
     for message in (given, serialised):
+        assert read(message.body)[0]["properties"]["body_encoding"] == (
+            app.conf.broker_transport_options.get("body_encoding", "base64")
+        )
         _, (args, kwargs, embed) = read(message.body)
         assert message.queue == "orders"
         assert args == []
