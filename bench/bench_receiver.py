@@ -52,7 +52,7 @@ SHOP = "bench-shop.myshopify.com"
 SECRET = "bench-webhook-secret"
 THREADS, CONNECTIONS, SECONDS, WARM_UP_SECONDS = 2, 32, 10, 2
 # (workers, threads) of `shopspot web` compared with its defaults.
-OTHER_SETTINGS = ((2, 4), (4, 1), (3, 2))
+OTHER_SETTINGS = ((2, 4), (3, 1), (5, 1), (4, 2))
 
 # Each wrk thread numbers its requests; the run's label and the thread keep event ids unique.
 WRK_SCRIPT = """

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 # Chosen by measurement on 2 cores (`python -m bench receiver` compares other settings). A
-# request is CPU-bound Python, so processes beat threads sharing one interpreter lock. Three
-# single-threaded (sync) workers served as many signed webhooks a second as two workers of
-# four threads or up to a third more, with a lower p99, and four were slower. Gthread
-# workers also keep a kept-alive connection on the worker that accepted it: we saw one of
-# two take all 32 connections and leave a core idle; sync workers take one request at a
-# time from the shared socket. They read a request whole before the next, so put a proxy
-# that buffers requests in front (nginx does by default), as TLS needs one anyway.
-DEFAULT_WORKERS = 3
+# request is CPU-bound Python, so processes beat threads sharing one interpreter lock, but
+# each also waits for Redis: four single-threaded (sync) workers served about 7% more signed
+# webhooks a second than three, with a lower p99, and five fewer again. Gthread workers also
+# keep a kept-alive connection on the worker that accepted it: we saw one of two take all 32
+# connections and leave a core idle; sync workers take one request at a time from the shared
+# socket. They read a request whole before the next, so put a proxy that buffers requests in
+# front (nginx does by default), as TLS needs one anyway.
+DEFAULT_WORKERS = 4
 DEFAULT_THREADS = 1
 
 

@@ -4,8 +4,8 @@ The receiver does not publish through Celery: it pushes this message in the same
 that marks the delivery as accepted (`shopspot.deliveries`). So the message is what Celery's
 own publish would have put there: task protocol 2, headers and properties from Celery's
 `as_task_v2`, the body serialised as kombu serialises JSON, in kombu's Redis transport
-envelope (a JSON object on the queue's list, the body encoded as the app's transport options
-say: base64 by default; Shopspot's workers take it as it is, see `worker/config.py`).
+envelope (a JSON object on the queue's list, the body encoded as the workers' transport
+options say, see `worker/config.py`).
 
 It is built at thousands a second, so nothing is serialised twice: each kind's envelope is
 asked of Celery and written once, with holes for what differs between messages (the ids,
@@ -22,12 +22,12 @@ import orjson
 from celery import Celery
 from kombu.entity import PERSISTENT_DELIVERY_MODE
 from kombu.serialization import dumps
-from kombu.transport.virtual import Channel
 from kombu.utils.json import dumps as json_dumps
 from kombu.utils.uuid import uuid
 
 from shopspot.events import WebhookEvent
 from shopspot.topics import Kind
+from worker.config import BODY_ENCODING
 from worker.routing import queue_name, task_name
 
 # What kombu's JSON serialiser says of what it writes.
@@ -58,8 +58,9 @@ class TaskMessages:
     Celery names the sending process in each message's `origin`: make one in the process
     that sends (the receiver makes one in each of its workers)."""
 
-    def __init__(self, app: Celery) -> None:
-        self._templates = {kind: _template(app, kind) for kind in Kind}
+    def __init__(self, app: Celery, body_encoding: str | None = BODY_ENCODING) -> None:
+        """`body_encoding` as kombu's transport option names it: the workers' by default."""
+        self._templates = {kind: _template(app, kind, body_encoding) for kind in Kind}
 
     def message(
         self, kind: Kind, event: WebhookEvent, *, payload_json: str | None = None
@@ -89,11 +90,12 @@ class TaskMessages:
         return TaskMessage(template.queue, envelope)
 
 
-def _template(app: Celery, kind: Kind) -> _Template:
+def _template(app: Celery, kind: Kind, encoding: str | None) -> _Template:
     queue = queue_name(kind)
     # As kombu's virtual channel reads it: no encoding, or UTF-8, leaves the body as it is.
-    encoding = app.conf.broker_transport_options.get("body_encoding", Channel.body_encoding)
     as_is = not encoding or encoding.lower() == "utf-8"
+    if not as_is and encoding != "base64":
+        raise ValueError(f"unsupported body encoding {encoding!r}")
     message = app.amqp.as_task_v2(
         _HOLES["task_id"],
         task_name(kind),
