@@ -11,6 +11,8 @@ again after the visibility timeout, and every task is safe to run twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from celery import Task
@@ -21,18 +23,17 @@ log = logging.getLogger("shopspot.worker")
 
 class DetachedSafeRequest(Request):  # type: ignore[misc]
     def acknowledge(self) -> None:
-        try:
-            super().acknowledge()
-        except AttributeError:
-            log.warning("%s finished after its broker connection was lost; Redis delivers it "
-                        "again after the visibility timeout", self.task_name)  # fmt: skip
+        self._settle("finished", super().acknowledge)
 
     def reject(self, requeue: bool = False) -> None:
+        self._settle("was rejected", partial(super().reject, requeue=requeue))
+
+    def _settle(self, what: str, settle: Callable[[], None]) -> None:
         try:
-            super().reject(requeue=requeue)
+            settle()
         except AttributeError:
-            log.warning("%s was rejected after its broker connection was lost; Redis delivers "
-                        "it again after the visibility timeout", self.task_name)  # fmt: skip
+            log.warning("%s %s after its broker connection was lost; Redis delivers it again "
+                        "after the visibility timeout", self.task_name, what)  # fmt: skip
 
 
 class ResilientTask(Task):  # type: ignore[misc]

@@ -49,24 +49,25 @@ def write_products(ctx: SyncContext, shop: str, products: Sequence[Product]) -> 
 
 def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> None:
     """P2: every variant product of each deleted Shopify product is archived."""
-    keys: list[str] = []
-    ids = list(product_ids)
-    for product_id in ids:
-        keys += sorted(ctx.memory.variant_keys(shop, product_id))
-    # Orders keep naming deleted products; their lines must not bring them back. Marked
-    # before the archive, and the variants forgotten after it, as in write_products.
-    ctx.memory.remember_deleted(shop, [f"product:{pid}" for pid in ids] + keys)
-    _archive(ctx, keys)
-    for product_id in ids:
-        ctx.memory.remember_variant_keys(shop, product_id, ())
+    removed = ctx.memory.variant_keys_of(shop, product_ids)
+    # Orders keep naming deleted products; their lines must not bring them back.
+    _retire(ctx, shop, removed, [f"product:{product_id}" for product_id in removed])
 
 
 def archive_variants(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> None:
     """The variant products of variants Shopify no longer has, by their product's id."""
+    _retire(ctx, shop, removed)
+
+
+def _retire(
+    ctx: SyncContext, shop: str, removed: Mapping[int, set[str]], products: Sequence[str] = ()
+) -> None:
+    """Archive the variant products `removed` names: marked deleted (with `products`) before
+    the archive, and forgotten after it, as in write_products."""
     keys = sorted(key for found in removed.values() for key in found)
-    if not keys:
+    if not keys and not products:
         return
-    ctx.memory.remember_deleted(shop, keys)
+    ctx.memory.remember_deleted(shop, [*products, *keys])
     _archive(ctx, keys)
     ctx.memory.drop_variant_keys(shop, removed)
 
