@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -31,6 +31,9 @@ ORDER_TO_DEAL = 512
 ORDER_TO_CART = 593
 CART_TO_CONTACT = 586
 CART_TO_LINE_ITEM = 590
+LINE_ITEM_TO_DEAL = 20
+LINE_ITEM_TO_ORDER = 514
+LINE_ITEM_TO_CART = 591
 
 
 def chunks(items: Sequence[T], size: int = BATCH_LIMIT) -> Iterator[Sequence[T]]:
@@ -87,6 +90,65 @@ def batch_upsert(
     outcome = post_batches(client, client.paths.batch(object_type, "upsert"), inputs)
     outcome.raise_errors()
     return outcome.results
+
+
+@dataclass(frozen=True)
+class Written:
+    """Records written by key: their HubSpot ids by key, and the keys of those created with
+    their associations (the others still need theirs)."""
+
+    ids: dict[str, str]
+    linked: frozenset[str]
+
+
+def create_or_upsert(
+    client: HubSpotClient,
+    object_type: str,
+    id_property: str,
+    records: Sequence[Mapping[str, str]],
+    known: Collection[str],
+    links: Mapping[str, Sequence[tuple[str, int]]],
+) -> Written:
+    """Write records keyed by `id_property` (a unique-value property). Those whose key is not
+    in `known` are created with their `links` ({key: [(to id, HubSpot-defined type id)]}) in
+    the same calls, which saves the association calls; the rest are upserted, as is a create
+    HubSpot refuses because a record has the key after all (a write that died after HubSpot
+    made it). Every create input is traced, so HubSpot refuses such an input alone (207)."""
+    creates = [record for record in records if record[id_property] not in known]
+    created = _keyed(id_property, _create(client, object_type, id_property, creates, links))
+    rest = [record for record in records if record[id_property] not in created]
+    upserted = _keyed(id_property, batch_upsert(client, object_type, id_property, rest))
+    return Written(ids=created | upserted, linked=frozenset(created))
+
+
+def _create(
+    client: HubSpotClient,
+    object_type: str,
+    id_property: str,
+    records: Sequence[Mapping[str, str]],
+    links: Mapping[str, Sequence[tuple[str, int]]],
+) -> list[dict[str, Any]]:
+    inputs = [
+        {
+            "properties": dict(record),
+            "objectWriteTraceId": record[id_property],
+            "associations": [
+                {
+                    "to": {"id": to_id},
+                    "types": [
+                        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}
+                    ],
+                }
+                for to_id, type_id in links.get(record[id_property], ())
+            ],
+        }
+        for record in records
+    ]
+    return post_batches(client, client.paths.batch(object_type, "create"), inputs).results
+
+
+def _keyed(id_property: str, results: Sequence[dict[str, Any]]) -> dict[str, str]:
+    return {str(r["properties"][id_property]): str(r["id"]) for r in results}
 
 
 def batch_read(

@@ -28,7 +28,7 @@ from shopspot.mapping.values import key, shop_domain
 from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.buyers import Buyers, Sale
 from shopspot.sync.context import SyncContext
-from shopspot.sync.lines import CART, ORDER, archive_lines, attach, upsert_lines
+from shopspot.sync.lines import CART, ORDER, archive_lines, write_sales
 from shopspot.sync.memory import DealMemory
 
 ORDERS = "orders"
@@ -62,18 +62,15 @@ def _write_carts(
     if not carts:
         return
     written = {ckey: checkouts[ckey] for ckey in carts}
-    contact_ids = buyers.contact_ids(list(written.values()))
-    results = crm.batch_upsert(ctx.client, CARTS, CART_KEY, list(carts.values()))
-    cart_ids = {str(r["properties"][CART_KEY]): str(r["id"]) for r in results}
-    line_ids = upsert_lines(ctx, shop, written, "cart")
+    sold = write_sales(ctx, shop, CART, CART_KEY, written, carts, memos, buyers)
+    cart_ids = sold.ids
 
     domain = shop_domain(shop)
     due: dict[str, float] = {}
     aliases: dict[str, str] = {}
-    before = {ckey: memos[ckey].lines for ckey in written}
     for ckey, checkout in written.items():
         status = carts[ckey]["hs_external_status"]
-        memos[ckey] = DealMemory(id=cart_ids[ckey], stage=status, lines=line_ids[ckey])
+        memos[ckey] = DealMemory(id=cart_ids[ckey], stage=status, lines=sold.lines.ids[ckey])
         # checkouts/delete names neither the token nor the cart key: these find the cart.
         if checkout.id is not None:
             aliases[key(domain, "checkout", checkout.id)] = ckey
@@ -81,8 +78,6 @@ def _write_carts(
             aliases[key(domain, "cart", checkout.cart_token)] = ckey
         if status == CartStatus.PENDING and checkout.created_at is not None:
             due[ckey] = checkout.created_at.timestamp() + ctx.abandon_after_seconds
-    contacts = dict(zip(written, contact_ids, strict=True))
-    attach(ctx, CART, cart_ids, contacts, line_ids, before)
     ctx.memory.remember_deals({ckey: memos[ckey] for ckey in carts}, "cart")
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)
@@ -107,17 +102,13 @@ def _write_orders(
         for okey, (_, o) in orders.items()
     }
     written = {okey: order for okey, (_, order) in orders.items()}
-    contact_ids = buyers.contact_ids(list(written.values()))
-    results = crm.batch_upsert(ctx.client, ORDERS, ORDER_KEY, list(props.values()))
-    order_ids = {str(r["properties"][ORDER_KEY]): str(r["id"]) for r in results}
-    line_ids = upsert_lines(ctx, shop, written, "order")
+    sold = write_sales(ctx, shop, ORDER, ORDER_KEY, written, props, memos, buyers)
+    order_ids = sold.ids
 
     labels = {stage_id: label for label, stage_id in pipeline.stage_ids.items()}
-    before = {okey: memos[okey].lines for okey in written}
     for okey in written:
         stage = labels.get(props[okey]["hs_pipeline_stage"])
-        memos[okey] = DealMemory(id=order_ids[okey], stage=stage, lines=line_ids[okey])
-    attach(ctx, ORDER, order_ids, dict(zip(written, contact_ids, strict=True)), line_ids, before)
+        memos[okey] = DealMemory(id=order_ids[okey], stage=stage, lines=sold.lines.ids[okey])
     deal_pairs = [
         (order_ids[okey], deal_ids[group])
         for okey, (group, _) in orders.items()

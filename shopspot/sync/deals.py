@@ -19,7 +19,7 @@ from shopspot.mapping.values import key, shop_domain, timestamp_ms
 from shopspot.shopify.models import Checkout, Order
 from shopspot.sync.buyers import Buyers, Sale
 from shopspot.sync.context import SyncContext
-from shopspot.sync.lines import DEAL, LINE_ITEMS, archive_lines, attach, upsert_lines
+from shopspot.sync.lines import DEAL, LINE_ITEMS, archive_lines, write_sales
 from shopspot.sync.memory import DealMemory, Memory
 
 DEALS = "deals"
@@ -75,12 +75,9 @@ def write_deals(
     if not written:
         return {}
 
-    contact_ids = buyers.contact_ids(list(written.values()))
-    results = crm.batch_upsert(ctx.client, DEALS, DEAL_KEY, list(deals.values()))
-    deal_ids = {str(r["properties"][DEAL_KEY]): str(r["id"]) for r in results}
-    line_ids = upsert_lines(ctx, shop, written)
+    sold = write_sales(ctx, shop, DEAL, DEAL_KEY, written, deals, memos, buyers)
+    deal_ids = sold.ids
 
-    before = {dkey: memos[dkey].lines for dkey in written}
     due: dict[str, float] = {}
     done: list[str] = []
     aliases: dict[str, str] = {}
@@ -88,7 +85,7 @@ def write_deals(
     for dkey, sale in written.items():
         stage = _stage(labels.get(deals[dkey].get("dealstage", "")))
         memos[dkey] = DealMemory(
-            id=deal_ids[dkey], stage=stage.value if stage else None, lines=line_ids[dkey]
+            id=deal_ids[dkey], stage=stage.value if stage else None, lines=sold.lines.ids[dkey]
         )
         if isinstance(sale, Checkout):
             if sale.id is not None:
@@ -103,8 +100,6 @@ def write_deals(
                 aliases[key(shop_domain(shop), "token", sale.checkout_token)] = dkey
             done.append(dkey)
 
-    contacts = dict(zip(written, contact_ids, strict=True))
-    attach(ctx, DEAL, deal_ids, contacts, line_ids, before)
     ctx.memory.remember_deals({dkey: memos[dkey] for dkey in deals})
     ctx.memory.remember_deal_keys(aliases)
     ctx.due.schedule(due)

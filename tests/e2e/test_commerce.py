@@ -193,5 +193,5 @@ def test_h1_every_call_of_the_commerce_targets_uses_the_date_based_paths(
     called = set(shopspot.hubspot.stats()["by_endpoint"])
 
     assert called and all("/2026-09/" in endpoint for endpoint in called), sorted(called)
-    assert {"POST /crm/pipelines/2026-09/orders", "POST /crm/objects/2026-09/orders/batch/upsert",
-            "POST /crm/objects/2026-09/carts/batch/upsert"} <= called  # fmt: skip
+    assert {"POST /crm/pipelines/2026-09/orders", "POST /crm/objects/2026-09/orders/batch/create",
+            "POST /crm/objects/2026-09/carts/batch/create"} <= called  # fmt: skip

@@ -62,6 +62,53 @@ def test_d2_an_order_is_a_deal_with_its_contact_and_line_items(shopspot: Shopspo
     assert item["hs_product_id"] == shopspot.one("products", "name")["id"]
 
 
+def association_calls(shopspot: Shopspot) -> dict[str, int]:
+    """HubSpot calls that associated deals with contacts and line items after the fact."""
+    by_endpoint = shopspot.hubspot.stats()["by_endpoint"]
+    return {
+        to: sum(n for path, n in by_endpoint.items() if path.endswith(f"deals/{to}/batch/create"))
+        for to in ("contacts", "line_items")
+    }
+
+
+def test_d2_a_new_deal_and_its_line_items_are_created_with_their_associations(
+    shopspot: Shopspot,
+) -> None:
+    second = (9_000_000_000_000_002, None, None, "Gift card", 1, "10.00")
+    shopspot.send("orders/create", order(buyer=customer(), lines=[MUG_LINE, second]))
+    deal = shopspot.one("deals", "dealname")
+    created = association_calls(shopspot)
+    # A known deal and its known lines are upserted, and associated (again) in calls of
+    # their own.
+    shopspot.send("orders/updated", order(buyer=customer(), lines=[MUG_LINE, second], minute=20))
+
+    items = shopspot.records("line_items", "name")
+    (contact,) = shopspot.records("contacts", "email")
+    assert created == {"contacts": 0, "line_items": 0}
+    assert association_calls(shopspot) == {"contacts": 1, "line_items": 1}
+    assert shopspot.hubspot.associated("deals", deal["id"], "contacts") == [contact["id"]]
+    assert sorted(shopspot.hubspot.associated("deals", deal["id"], "line_items")) == sorted(
+        item["id"] for item in items
+    )
+
+
+def test_d2_a_line_item_hubspot_has_and_shopspot_forgot_is_associated_not_doubled(
+    shopspot: Shopspot,
+) -> None:
+    # What a write leaves when its worker dies after HubSpot created the deal's line items
+    # and before Shopspot remembered them: the create is refused for the line, which is then
+    # upserted and associated.
+    key = "test-shop.myshopify.com:9000000000000001"
+    body = {"properties": {"shopify_line_item_key": key, "name": "Analytical Mug"}}
+    shopspot.hubspot.api.post("/crm/v3/objects/line_items", json=body).raise_for_status()
+    shopspot.send("orders/create", order(buyer=customer()))
+
+    deal = shopspot.one("deals", "dealname")
+    (item,) = shopspot.records("line_items", "shopify_line_item_key", "quantity")
+    assert (item["shopify_line_item_key"], float(item["quantity"])) == (key, 2)
+    assert shopspot.hubspot.associated("deals", deal["id"], "line_items") == [item["id"]]
+
+
 def test_d3_a_guest_order_without_email_has_no_contact(shopspot: Shopspot) -> None:
     shopspot.send("orders/create", order(email=None, billing_address=None))
 
