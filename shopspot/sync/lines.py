@@ -1,7 +1,8 @@
-"""The line items of deals, HubSpot orders and carts (D2, D9, SPEC T1): each parent's new
-lines created with their association to it, the others upserted by key, and replaced as a
-set, so lines its sale no longer has are archived; and each parent associated with its
-lines and its buyer's contact."""
+"""Sales as HubSpot records (deals, or HubSpot orders and carts) with their line items (D2,
+D9, SPEC T1): each record and line Shopspot has not written before created with its
+associations (to its buyer's contact, to its parent), the others upserted by key and
+associated; a parent's lines replaced as a set, so lines its sale no longer has are
+archived."""
 
 from __future__ import annotations
 
