@@ -115,7 +115,12 @@ def create_or_upsert(
     HubSpot refuses because a record has the key after all (a write that died after HubSpot
     made it). Every create input is traced, so HubSpot refuses such an input alone (207)."""
     creates = [record for record in records if record[id_property] not in known]
-    created = _keyed(id_property, _create(client, object_type, id_property, creates, links))
+    try:
+        created = _keyed(id_property, _create(client, object_type, id_property, creates, links))
+    except (Conflict, ValidationFailed):
+        # A batch refused whole rather than input by input: the upsert writes it all, or
+        # refuses it for what is wrong with it.
+        created = {}
     rest = [record for record in records if record[id_property] not in created]
     upserted = _keyed(id_property, batch_upsert(client, object_type, id_property, rest))
     return Written(ids=created | upserted, linked=frozenset(created))
