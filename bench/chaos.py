@@ -341,7 +341,8 @@ class _Shopspot:
 
     def settle(self, timeout: float) -> None:
         try:
-            settle(self.redis, timeout)
+            # A worker that stopped by itself never finishes the work: say so at once.
+            settle(self.redis, timeout, running=self.check)
         except AssertionError:
             raise AssertionError(
                 f"Shopspot did not finish in {timeout:.0f} s: {busy(self.redis)}"

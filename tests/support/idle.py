@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import redis
 
@@ -27,11 +28,18 @@ def idle(client: redis.Redis) -> bool:
     return not busy(client)
 
 
-def settle(client: redis.Redis, timeout: float = 30.0) -> None:
+def settle(
+    client: redis.Redis, timeout: float = 30.0, running: Callable[[], None] | None = None
+) -> None:
     """Wait until Shopspot is idle, and still idle a moment later: a flush may be scheduled
-    right after a check, and a message a worker has just popped is briefly in no queue."""
+    right after a check, and a message a worker has just popped is briefly in no queue.
+    `running` raises when a process the work needs has stopped, which ends the wait then."""
+
+    def finished() -> bool:
+        if running is not None:
+            running()
+        return idle(client)
+
     for _ in range(3):
-        wait_for(
-            lambda: idle(client), timeout=timeout, message=f"Shopspot to finish ({busy(client)})"
-        )
+        wait_for(finished, timeout=timeout, message=f"Shopspot to finish ({busy(client)})")
         time.sleep(0.05)
