@@ -37,7 +37,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shopspot webapi worker tasks sandbox cli
+	$(BIN)/mypy shopspot webapi worker tasks sandbox cli bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
