@@ -52,6 +52,8 @@ def test_h1_setup_sync_and_sweep_call_only_the_paths_of_the_version_set(
     shopspot.send("products/create", product())
     shopspot.send("customers/create", customer())
     shopspot.send("orders/create", order(buyer=customer()))
+    # A known order: its deal and line items are upserted and associated, not created.
+    shopspot.send("orders/updated", order(buyer=customer(), minute=20))
     # A teapot Shopspot has not met: looked up in HubSpot, then written. Long since due.
     teapot = (9_000_000_000_000_009, 8_000_000_000_000_009, 8_100_000_000_000_009, "Teapot",
               1, "30.00")  # fmt: skip
@@ -78,7 +80,9 @@ def test_h1_setup_sync_and_sweep_call_only_the_paths_of_the_version_set(
         "POST /crm/pipelines/deals",
         "POST /crm/objects/products/batch/upsert",
         "POST /crm/objects/contacts/batch/upsert",
+        "POST /crm/objects/deals/batch/create",
         "POST /crm/objects/deals/batch/upsert",
+        "POST /crm/objects/line_items/batch/create",
         "POST /crm/objects/line_items/batch/upsert",
         "POST /crm/objects/products/batch/read",
         "POST /crm/objects/products/batch/archive",

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.integration
 
 ORDERS = 30
 # One flush of orders, each with a buyer and a product HubSpot does not have yet: the contacts,
-# the products looked up, then created, the deals, their line items, and the associations of
-# the deals with contacts and with line items.
-CALLS_OF_ONE_FLUSH = 7
+# the products looked up, then created, the deals (created with their contacts) and their line
+# items (created with their deals).
+CALLS_OF_ONE_FLUSH = 5
 
 
 def _order(n: int) -> dict[str, Any]:
