@@ -138,18 +138,18 @@ def _create(
             "properties": dict(record),
             "objectWriteTraceId": record[id_property],
             "associations": [
-                {
-                    "to": {"id": to_id},
-                    "types": [
-                        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}
-                    ],
-                }
+                {"to": {"id": to_id}, "types": _defined(type_id)}
                 for to_id, type_id in links.get(record[id_property], ())
             ],
         }
         for record in records
     ]
     return post_batches(client, client.paths.batch(object_type, "create"), inputs).results
+
+
+def _defined(type_id: int) -> list[dict[str, Any]]:
+    """An association's types: the one HubSpot-defined type `type_id`."""
+    return [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]
 
 
 def _keyed(id_property: str, results: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -268,7 +268,7 @@ def associate(
     pairs: Sequence[tuple[str, str]],
 ) -> None:
     """Associate each (from id, to id) pair with a HubSpot-defined association type."""
-    spec = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]
+    spec = _defined(type_id)
     inputs = [
         {"from": {"id": from_id}, "to": {"id": to_id}, "types": spec}
         for from_id, to_id in dict.fromkeys(pairs)
