@@ -55,8 +55,10 @@ return 'queued'
 """
 
 # KEYS: items, order, inflight items, inflight groups, leases.
-# ARGV: limit, lease expiry, now. Moves up to `limit` items whose group is not in flight.
+# ARGV: limit, lease expiry, now, least. Moves up to `limit` items whose group is not in
+# flight; none unless at least `least` wait.
 _TAKE = """
+if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[4]) then return {} end
 local taken = {}
 local groups = {}
 local candidates = redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[1]) * 4 - 1)
@@ -188,13 +190,14 @@ class PendingBuffer:
             self._redis.hdel(self._applied, *{item.key for item in items})
         return self.offer_many(items)
 
-    def take(self, limit: int) -> list[Item]:
+    def take(self, limit: int, least: int = 1) -> list[Item]:
+        """Up to `limit` waiting items, leased to the caller; none unless `least` wait."""
         now = time.time()
         raws = cast(
             list[bytes],
             self._take(
                 keys=[self._items, self._order, self._inflight, self._groups, self._leases],
-                args=[limit, now + self._lease, now],
+                args=[limit, now + self._lease, now, least],
             ),
         )
         return [Item.load(raw) for raw in raws]
@@ -232,6 +235,13 @@ class PendingBuffer:
 
     def in_flight(self) -> int:
         return int(self._redis.zcard(self._leases))
+
+    def waited(self) -> float:
+        """Seconds the longest-waiting item has waited (0 when none waits)."""
+        oldest = cast(
+            list[tuple[bytes, float]], self._redis.zrange(self._order, 0, 0, withscores=True)
+        )
+        return max(0.0, time.time() - oldest[0][1]) if oldest else 0.0
 
     def whereabouts(self, keys: Sequence[str]) -> dict[str, list[str]]:
         """Where each of these items is: "waiting" and/or "in_flight" (a newer version may

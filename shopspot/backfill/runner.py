@@ -27,6 +27,7 @@ from shopspot.runtime import Runtime
 from shopspot.settings import Store
 from shopspot.shopify.admin import AdminError, ShopifyAdmin
 from shopspot.shopify.models import ShopifyModel
+from shopspot.sync.flush import Draining
 from shopspot.sync.items import items_for
 from shopspot.topics import Buffer, parse_payload
 
@@ -149,8 +150,9 @@ class Importer:
         checkpoint: str = CHECKPOINT,
         written: Callable[[set[Buffer]], None] | None = None,
     ) -> None:
-        """`written(buffers)` is told which buffers a chunk filled; by default the chunk is
-        written to HubSpot before the next is read (what makes the checkpoint true)."""
+        """`written(buffers)` is told which buffers a chunk filled; by default the import
+        writes each chunk to HubSpot itself, and its checkpoint moves past a chunk only once
+        the chunk is written."""
         self._rt = rt
         self._store = store
         self._progress = progress
@@ -159,7 +161,7 @@ class Importer:
         self._reader = BulkReader(self._admin, poll_seconds)
         self._origin = origin
         self._key = f"{checkpoint}{store.domain}"
-        self._written = written or self._drain
+        self._written = written
 
     def run(self) -> ImportResult:
         result = ImportResult(shop=self._store.domain)
@@ -190,8 +192,13 @@ class Importer:
             self._start_early(following)
         result.read = result.resumed_count = int(saved.get("read", 0))
         self._progress.started(self._store.domain, kind.name, result.total, result.resumed_from)
-        for chunk in ahead(self._prepared(kind, roots)):
-            self._write(chunk, operation_id, result)
+        for chunk in self._in_hubspot(ahead(self._prepared(kind, roots)), result):
+            result.read += len(chunk.parsed)
+            self._save(
+                kind.name,
+                {"operation": operation_id, "next_line": chunk.next_line, "read": result.read},
+            )
+            self._progress.advanced(self._store.domain, result)
         result.done = True
         result.seconds = time.monotonic() - started
         self._save(kind.name, {"operation": operation_id, "done": True, "read": result.read})
@@ -248,29 +255,53 @@ class Importer:
         if chunk.parsed:
             yield chunk
 
-    def _write(self, chunk: Chunk, operation_id: str, result: KindResult) -> None:
-        rt = self._rt
+    def _in_hubspot(self, chunks: Iterator[Chunk], result: KindResult) -> Iterator[Chunk]:
+        """Each chunk, in order, once it is in HubSpot (or handed to `written`)."""
+        if self._written is not None:
+            for chunk in chunks:
+                self._written(set(self._offer(chunk, result)))
+                yield chunk
+            return
+        # A chunk is offered while the one before it is still being written, so the flushes
+        # never wait for the next chunk; the one before is yielded once it is all written.
+        previous: tuple[Chunk, dict[Buffer, list[str]]] | None = None
+        with Draining(self._rt.flusher) as draining:
+            for chunk in chunks:
+                offered = self._offer(chunk, result)
+                draining.include(self._rt.buffers[name] for name in offered)
+                if previous is not None:
+                    self._wait_written(previous[1], draining)
+                    yield previous[0]
+                previous = chunk, offered
+            draining.finish()
+        if previous is not None:
+            yield previous[0]
+
+    def _offer(self, chunk: Chunk, result: KindResult) -> dict[Buffer, list[str]]:
+        """Offer the chunk's items to their buffers; the keys offered, by buffer."""
         by_buffer: dict[Buffer, list[Item]] = {}
-        for target in items_for(chunk.parsed, rt.memory):
+        for target in items_for(chunk.parsed, self._rt.memory):
             if target is not None:
                 name, item = target
                 by_buffer.setdefault(name, []).append(item.with_origin(self._origin))
         for name, items in by_buffer.items():
-            outcomes = rt.buffers[name].offer_many(items)
+            outcomes = self._rt.buffers[name].offer_many(items)
             result.queued += outcomes.count("queued")
             result.unchanged += len(outcomes) - outcomes.count("queued")
-        touched = set(by_buffer)
-        self._written(touched)
-        result.read += len(chunk.parsed)
-        self._save(
-            chunk.kind,
-            {"operation": operation_id, "next_line": chunk.next_line, "read": result.read},
-        )
-        self._progress.advanced(self._store.domain, result)
+        return {name: [item.key for item in items] for name, items in by_buffer.items()}
 
-    def _drain(self, buffers: set[Buffer]) -> None:
-        for name in sorted(buffers):
-            self._rt.flusher.drain(self._rt.buffers[name])
+    def _wait_written(self, offered: dict[Buffer, list[str]], draining: Draining) -> None:
+        """Until none of these items waits or is being written (a newer version of one,
+        offered by a webhook meanwhile, is waited for too)."""
+        while offered:
+            draining.check()
+            offered = {
+                name: list(found)
+                for name, keys in offered.items()
+                if (found := self._rt.buffers[name].whereabouts(keys))
+            }
+            if offered:
+                time.sleep(0.1)
 
     def _checkpoint(self, kind: str) -> dict[str, Any]:
         raw = cast(bytes | None, self._rt.redis.hget(self._key, kind))

@@ -11,10 +11,12 @@ to wait for the next flush.
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import redis
 
@@ -41,6 +43,8 @@ BATCH_SIZE = 100
 BATCH_SIZES = {Buffer.DEALS: 400}
 # Flushes running side by side while draining: HubSpot calls overlap the Python work.
 DRAIN_THREADS = 3
+# A part batch waits this long for the items an import offers next before it is written.
+PART_BATCH_WAIT = 0.5
 # Dead letters name the step that gave up on them.
 FLUSH_STEP = "shopspot.flush"
 
@@ -82,12 +86,13 @@ class Flusher:
         waiting = buffer.waiting()
         return self._pace.wait(full=waiting >= batch_size(buffer)) if waiting else 0.0
 
-    def flush(self, buffer: PendingBuffer) -> FlushResult:
-        """Write one batch; a transient failure is raised after the batch is put back."""
+    def flush(self, buffer: PendingBuffer, *, whole: bool = False) -> FlushResult:
+        """Write one batch (`whole`: only a full one); a transient failure is raised after
+        the batch is put back."""
         buffer.release_expired()
         result = FlushResult()
         size = batch_size(buffer)
-        items = buffer.take(size)
+        items = buffer.take(size, least=size if whole else 1)
         if items:
             calls_before = self._ctx.client.calls_by_this_thread()
             try:
@@ -103,24 +108,9 @@ class Flusher:
         """Flush until nothing waits (for the commands that run without a worker), with
         `threads` flushes at a time; a group is never in two of them (the buffer sees to it).
         """
-        with ThreadPoolExecutor(threads) as pool:
-            parts = list(pool.map(lambda _: self._drain_one(buffer), range(threads)))
-        return FlushResult(
-            synced=sum(part.synced for part in parts),
-            dead_lettered=sum(part.dead_lettered for part in parts),
-        )
-
-    def _drain_one(self, buffer: PendingBuffer) -> FlushResult:
-        total = FlushResult()
-        while True:
-            # A failed flush put its batch back: trying again is safe.
-            result = retry.persevere(lambda: self.flush(buffer))
-            total.synced += result.synced
-            total.dead_lettered += result.dead_lettered
-            if not result.waiting and not buffer.in_flight():
-                return total
-            if not result.synced and not result.dead_lettered:
-                time.sleep(0.05)  # what waits is held by another flush: let it finish
+        with Draining(self, threads) as draining:
+            draining.include([buffer])
+            return draining.finish()
 
     def _write(self, buffer: PendingBuffer, items: Sequence[Item], result: FlushResult) -> None:
         try:
@@ -220,3 +210,80 @@ class Flusher:
                 extra={"fields": {**event.describe(), "outcome": "dead_letter"}},
             )
         buffer.drop([item])
+
+
+class Draining:
+    """Flushes buffers in background threads while the caller offers to them (the commands
+    that run without a worker: an import offers its next chunk while this one is written).
+
+    Until `finish`, a flush takes only a full batch: a part batch waits a moment for the items
+    the caller offers next. `finish` writes the rest and returns once nothing waits or is being
+    written; a flush that failed for good is raised there, or by `check`.
+    """
+
+    def __init__(self, flusher: Flusher, threads: int = DRAIN_THREADS) -> None:
+        self._flusher = flusher
+        self._threads = threads
+        self._buffers: list[PendingBuffer] = []
+        self._lock = threading.Lock()
+        self._total = FlushResult()
+        self._failure: BaseException | None = None
+        self._finishing = threading.Event()
+        self._stop = threading.Event()
+        self._pool = ThreadPoolExecutor(threads)
+        self._runs: list[Future[None]] = []
+
+    def __enter__(self) -> Draining:
+        self._runs = [self._pool.submit(self._run) for _ in range(self._threads)]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()  # left early: what was taken is written, what waits stays there
+        self._pool.shutdown(wait=True)
+
+    def include(self, buffers: Iterable[PendingBuffer]) -> None:
+        with self._lock:
+            self._buffers += [b for b in buffers if b.name not in {x.name for x in self._buffers}]
+
+    def check(self) -> None:
+        """Raise the failure that stopped a flush, if one did."""
+        if self._failure is not None:
+            raise self._failure
+
+    def finish(self) -> FlushResult:
+        self._finishing.set()
+        for run in self._runs:
+            run.result()
+        self.check()
+        return self._total
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                if not self._round():
+                    if self._finishing.is_set() and self._empty():
+                        return
+                    time.sleep(0.05)  # what waits is held by another flush, or is not a batch yet
+        except BaseException as exc:
+            self._failure = exc
+            self._stop.set()
+
+    def _round(self) -> bool:
+        """One flush of each buffer with a batch to write; whether any wrote something."""
+        with self._lock:
+            buffers = list(self._buffers)
+        wrote = False
+        for buffer in buffers:
+            whole = not self._finishing.is_set() and buffer.waited() < PART_BATCH_WAIT
+            # A failed flush put its batch back: trying again is safe.
+            result = retry.persevere(partial(self._flusher.flush, buffer, whole=whole))
+            with self._lock:
+                self._total.synced += result.synced
+                self._total.dead_lettered += result.dead_lettered
+            wrote = wrote or bool(result.synced or result.dead_lettered)
+        return wrote
+
+    def _empty(self) -> bool:
+        with self._lock:
+            buffers = list(self._buffers)
+        return all(not b.waiting() and not b.in_flight() for b in buffers)

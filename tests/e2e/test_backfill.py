@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from shopspot.backfill.runner import Importer, KindResult, Progress
 from shopspot.events import WebhookEvent
 from shopspot.pending import PendingBuffer
 from shopspot.runtime import Runtime
@@ -101,6 +102,31 @@ def test_s2_w9_an_import_killed_mid_chunk_resumes_at_once_and_ends_as_an_uninter
                           simulated.hubspot.records("deals", ["shopify_deal_key"]))  # fmt: skip
     # W9: the batches the killed run held come back within a lease, not minutes later.
     assert resumed_seconds < uninterrupted_seconds + 60
+
+
+@pytest.mark.parametrize("simulated", [{"orders": 900}], indirect=True)
+def test_s2_w9_the_import_saves_its_place_only_past_chunks_in_hubspot(
+    simulated: Simulated,
+) -> None:
+    """Each chunk is offered while the one before it is written: the place saved after a
+    chunk must still name only orders HubSpot holds."""
+    runtime = Runtime(
+        load_settings(_env_file=None, **lowered(simulated.env), import_chunk_size=150)
+    )
+    (store,) = runtime.settings.require_stores().values()
+    saved: list[tuple[int, int]] = []
+
+    class Checked(Progress):
+        def advanced(self, shop: str, result: KindResult) -> None:
+            if result.kind == "orders":
+                held = len(simulated.hubspot.records("deals", ["shopify_deal_key"]))
+                saved.append((result.read, held))
+
+    result = Importer(runtime, store, Checked()).run()
+
+    assert [kind.done for kind in result.kinds] == [True] * 4
+    assert len(saved) == 6
+    assert all(held >= read for read, held in saved), saved
 
 
 def test_s2_a_webhook_newer_than_the_import_keeps_its_version(simulated: Simulated) -> None:

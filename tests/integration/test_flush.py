@@ -17,6 +17,7 @@ from cli.main import main
 from shopspot.events import WebhookEvent
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
+from shopspot.sync import flush
 from shopspot.sync.flush import FLUSH_STEP
 from shopspot.sync.items import item_for
 from shopspot.sync.stalls import Stall
@@ -126,3 +127,49 @@ def test_a_commands_drain_rides_out_hubspot_being_away(redis_url: str) -> None:
 
     assert result.synced == len(emails) and result.dead_lettered == 0
     assert sorted(r["properties"]["email"] for r in stored) == sorted(emails)
+
+
+def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import offers its next chunk while one is written: a part batch waits for it."""
+    emails = [f"buyer{n}@example.com" for n in range(150)]
+    monkeypatch.setattr(flush, "PART_BATCH_WAIT", 3600.0)
+    with hubspot_sandbox() as view:
+        rt = runtime(environment(redis_url, view))
+        rt.context  # noqa: B018
+        buffer = rt.buffers[Buffer.CONTACTS]
+        with flush.Draining(rt.flusher) as draining:
+            draining.include([buffer])
+            offer_customers(rt, emails)
+            wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (50, 0), timeout=30,
+                     message="the full batch written")  # fmt: skip
+            time.sleep(0.5)
+            held = buffer.waiting(), buffer.in_flight(), len(view.records("contacts", ["email"]))
+            result = draining.finish()
+        stored = view.records("contacts", ["email"])
+
+    assert held == (50, 0, 100)
+    assert result.synced == 150 and result.dead_lettered == 0
+    assert buffer.waiting() == 0 and buffer.in_flight() == 0
+    assert sorted(r["properties"]["email"] for r in stored) == sorted(emails)
+
+
+def test_a_background_drain_writes_a_part_batch_nothing_more_joins(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(flush, "PART_BATCH_WAIT", 0.2)
+    emails = [f"buyer{n}@example.com" for n in range(30)]
+    with hubspot_sandbox() as view:
+        rt = runtime(environment(redis_url, view))
+        rt.context  # noqa: B018
+        buffer = rt.buffers[Buffer.CONTACTS]
+        with flush.Draining(rt.flusher) as draining:
+            draining.include([buffer])
+            offer_customers(rt, emails)
+            wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (0, 0), timeout=30,
+                     message="the part batch written, the drain not told to finish")  # fmt: skip
+            written = len(view.records("contacts", ["email"]))
+            draining.finish()
+
+    assert written == len(emails)
