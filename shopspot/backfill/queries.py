@@ -58,6 +58,12 @@ def orders_bulk(query: str | None = None) -> str:
     }} }} }} }}"""
 
 
+def id_bounds(root: str) -> str:
+    """The oldest and the newest id of a connection (`products`, `customers`, `orders`)."""
+    return f"""{{ oldest: {root}(first: 1, sortKey: ID) {{ nodes {{ id }} }}
+      newest: {root}(first: 1, sortKey: ID, reverse: true) {{ nodes {{ id }} }} }}"""
+
+
 # Every product id: what reconciliation needs to see deletions, which "updated since" cannot.
 PRODUCT_IDS_BULK = "{ products { edges { node { id variants { edges { node { id } } } } } } }"
 

@@ -1,15 +1,18 @@
 """The import (S2): every product, customer, order and open abandoned checkout of a store,
 read through bulk operations and written through the same buffers as live sync.
 
-Resumable: after each chunk is in HubSpot, the line where reading resumes is saved in
-Redis with the bulk operation's id, so an import killed at any point continues where it
-stopped (a re-written chunk changes nothing: every write is keyed). Live webhooks keep
+Each kind is exported in parts by id (`shopspot.backfill.exports`), so writing starts once
+the first, small part is ready. Resumable: after each chunk is in HubSpot, the part and line
+where reading resumes are saved in Redis with the part's bulk operation, so an import killed
+at any point continues where it stopped (a re-written chunk changes nothing: every write is
+keyed). Live webhooks keep
 flowing meanwhile: the buffers' `updated_at` guard lets the newest version win, whichever
 path it came by.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import queue
 import threading
@@ -17,15 +20,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, cast
 
 from shopspot.backfill import convert, queries
 from shopspot.backfill.bulk import BulkReader, Operation, Root
+from shopspot.backfill.exports import Exports, IdRange, Part, id_ranges, id_terms
 from shopspot.events import WebhookEvent
 from shopspot.pending import Item
 from shopspot.runtime import Runtime
 from shopspot.settings import Store
-from shopspot.shopify.admin import AdminError, ShopifyAdmin
+from shopspot.shopify.admin import ShopifyAdmin
 from shopspot.shopify.models import ShopifyModel
 from shopspot.sync.flush import Draining
 from shopspot.sync.items import items_for
@@ -37,8 +42,19 @@ CHECKPOINT = "shopspot:import:"
 @dataclass
 class Chunk:
     kind: str
+    part: int = 0  # which part of the kind's export it is read from
+    operation: str = ""  # that part's bulk operation
     parsed: list[tuple[WebhookEvent, ShopifyModel]] = field(default_factory=list)
     next_line: int = 0  # where reading resumes once this chunk is in HubSpot
+
+
+@dataclass(frozen=True)
+class Read:
+    """A root read from one part's export."""
+
+    part: int
+    operation: str
+    root: Root
 
 
 def ahead(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
@@ -132,8 +148,9 @@ def read_event(shop: str, topic: str, root: Root, how: str) -> tuple[WebhookEven
     return event, parse_payload(topic, payload)
 
 
-def filter_for(since: datetime | None) -> str | None:
-    return None if since is None else f"updated_at:>='{since.isoformat()}'"
+def filter_for(since: datetime | None, ids: IdRange = (None, None)) -> str | None:
+    since_terms = [] if since is None else [f"updated_at:>='{since.isoformat()}'"]
+    return " AND ".join([*since_terms, *id_terms(ids)]) or None
 
 
 class Importer:
@@ -167,14 +184,46 @@ class Importer:
         result = ImportResult(shop=self._store.domain)
         calls_before = self._rt.hubspot.calls
         dead_before = self._rt.dead_letters.count()
-        for kind, following in zip(KINDS, [*KINDS[1:], None], strict=True):
-            result.kinds.append(self._import(kind, following))
+        parts = {kind.name: self._parts(kind) for kind in KINDS if kind.bulk is not None}
+        every = [part for kind_parts in parts.values() for part in kind_parts]
+        with Exports(self._reader, every, self._saved_export, self._save_export) as exports:
+            for kind in KINDS:
+                result.kinds.append(self._import(kind, parts.get(kind.name, []), exports))
         self._rt.redis.delete(self._key)  # the import is complete: the next one starts afresh
         result.hubspot_calls = self._rt.hubspot.calls - calls_before
         result.dead_letters = self._rt.dead_letters.count() - dead_before
         return result
 
-    def _import(self, kind: Kind, following: Kind | None) -> KindResult:
+    def _parts(self, kind: Kind) -> list[Part]:
+        """The parts of the kind's export still to write, planned once per import."""
+        assert kind.bulk is not None
+        saved = self._checkpoint(kind.name)
+        if saved.get("done"):
+            return []
+        if "ranges" not in saved:
+            # A catch-up since a time exports few objects: one part, as does an import saved
+            # by a version that exported whole kinds. An import of the whole store splits its
+            # export by id.
+            whole = self._since is not None or saved.get("operation")
+            ranges = [(None, None)] if whole else self._id_ranges(kind)
+            if saved.get("operation"):
+                self._save_export(f"{kind.name}#0", saved["operation"])
+            saved = {**saved, "ranges": ranges, "part": 0}
+            self._save(kind.name, saved)
+        return [
+            Part(kind.name, index, kind.bulk(filter_for(self._since, (low, high))))
+            for index, (low, high) in enumerate(saved["ranges"])
+            if index >= int(saved["part"])
+        ]
+
+    def _id_ranges(self, kind: Kind) -> list[IdRange]:
+        found = self._admin.graphql(queries.id_bounds(kind.name))
+        oldest, newest = (found[end]["nodes"] for end in ("oldest", "newest"))
+        if not oldest or not newest:
+            return [(None, None)]
+        return id_ranges(*(convert.legacy_id(ends[0]["id"]) or 0 for ends in (oldest, newest)))
+
+    def _import(self, kind: Kind, parts: list[Part], exports: Exports) -> KindResult:
         started = time.monotonic()
         saved = self._checkpoint(kind.name)
         result = KindResult(kind=kind.name, resumed_from=int(saved.get("next_line", 0)))
@@ -183,35 +232,49 @@ class Importer:
             result.total = result.read = int(saved.get("read", 0))
             self._progress.finished(self._store.domain, result)
             return result
-        if kind.bulk is None:
-            operation_id, roots = "", self._rest_checkouts(result.resumed_from)
-        else:
-            operation = self._operation(kind, kind.bulk, saved)
-            operation_id, result.total = operation.id, operation.roots
-            roots = self._reader.roots(operation.url, result.resumed_from)
-            self._start_early(following)
         result.read = result.resumed_count = int(saved.get("read", 0))
+        reads: Iterator[Read]
+        if kind.bulk is None:
+            reads = (Read(0, "", root) for root in self._rest_checkouts(result.resumed_from))
+        else:
+            reads = self._exported(parts, saved, exports, result)
+            # The first part's export, for its count before anything is read.
+            first = next(reads, None)
+            reads = itertools.chain([first] if first else [], reads)
         self._progress.started(self._store.domain, kind.name, result.total, result.resumed_from)
-        for chunk in self._in_hubspot(ahead(self._prepared(kind, roots)), result):
+        for chunk in self._in_hubspot(ahead(self._prepared(kind, reads)), result):
             result.read += len(chunk.parsed)
-            self._save(
-                kind.name,
-                {"operation": operation_id, "next_line": chunk.next_line, "read": result.read},
-            )
+            state = {"part": chunk.part, "operation": chunk.operation,
+                     "next_line": chunk.next_line, "read": result.read}  # fmt: skip
+            self._save(kind.name, {**saved, **state})
             self._progress.advanced(self._store.domain, result)
         result.done = True
         result.seconds = time.monotonic() - started
-        self._save(kind.name, {"operation": operation_id, "done": True, "read": result.read})
+        self._save(kind.name, {"done": True, "read": result.read})
         self._progress.finished(self._store.domain, result)
         return result
 
-    def _start_early(self, kind: Kind | None) -> None:
-        """Shopify prepares the next kind's export while this one is written: only one bulk
-        query may run at a time, and this one has completed."""
-        if kind is None or kind.bulk is None or self._checkpoint(kind.name):
-            return
-        operation_id = self._reader.start(kind.bulk(filter_for(self._since)))
-        self._save(kind.name, {"operation": operation_id, "next_line": 0, "read": 0})
+    def _exported(
+        self, parts: list[Part], saved: dict[str, Any], exports: Exports, result: KindResult
+    ) -> Iterator[Read]:
+        """The roots of the parts' exports in order, from where the saved state says."""
+        for part in parts:
+            told = partial(self._progress.waiting, self._store.domain, part.kind)
+            operation = exports.completed(part, told)
+            result.total += operation.roots
+            # The saved line is a line of the saved operation's file; a part exported again
+            # (its file expired) is read from its start.
+            same = part.index == saved.get("part") and operation.id == saved.get("operation")
+            skip = int(saved.get("next_line", 0)) if same else 0
+            for root in self._reader.roots(operation.url, skip):
+                yield Read(part.index, operation.id, root)
+
+    def _saved_export(self, key: str) -> str | None:
+        raw = cast(bytes | None, self._rt.redis.hget(self._key, key))
+        return None if raw is None else raw.decode()
+
+    def _save_export(self, key: str, operation_id: str) -> None:
+        self._rt.redis.hset(self._key, key, operation_id)
 
     def _rest_checkouts(self, after_id: int) -> Iterator[Root]:
         """Open abandoned checkouts by ascending id; a resumed read starts after `after_id`."""
@@ -222,33 +285,17 @@ class Importer:
             for checkout in page:
                 yield Root(checkout, [], int(checkout["id"]))
 
-    def _operation(
-        self, kind: Kind, bulk: Callable[[str | None], str], saved: dict[str, Any]
-    ) -> Operation:
-        """The saved bulk operation when its result can still be read, else a new one."""
-        if saved.get("operation"):
-            operation = self._reader.wait(
-                saved["operation"],
-                lambda op: self._progress.waiting(self._store.domain, kind.name, op),
-            )
-            if operation.status == "COMPLETED":
-                return operation
-            saved.clear()  # expired or failed: read everything again (writes are keyed)
-        operation_id = self._reader.start(bulk(filter_for(self._since)))
-        self._save(kind.name, {"operation": operation_id, "next_line": 0, "read": 0})
-        operation = self._reader.wait(
-            operation_id, lambda op: self._progress.waiting(self._store.domain, kind.name, op)
-        )
-        if operation.status != "COMPLETED":
-            raise AdminError(f"bulk operation for {kind.name} ended {operation.status}")
-        return operation
-
-    def _prepared(self, kind: Kind, roots: Iterator[Root]) -> Iterator[Chunk]:
-        """Roots in chunks, converted and parsed: the CPU work, done ahead of the writes."""
+    def _prepared(self, kind: Kind, reads: Iterator[Read]) -> Iterator[Chunk]:
+        """Roots in chunks, converted and parsed: the CPU work, done ahead of the writes. A
+        chunk holds roots of one part, so that its next line is a line of that part."""
         chunk = Chunk(kind.name)
-        for root in roots:
-            chunk.parsed.append(read_event(self._store.domain, kind.topic, root, "import"))
-            chunk.next_line = root.next_line
+        for read in reads:
+            if chunk.parsed and read.part != chunk.part:
+                yield chunk
+                chunk = Chunk(kind.name)
+            chunk.part, chunk.operation = read.part, read.operation
+            chunk.parsed.append(read_event(self._store.domain, kind.topic, read.root, "import"))
+            chunk.next_line = read.root.next_line
             if len(chunk.parsed) >= self._rt.settings.import_chunk_size:
                 yield chunk
                 chunk = Chunk(kind.name)

@@ -65,6 +65,8 @@ def _documents() -> list[tuple[str, str]]:
     for build in (queries.products_bulk, queries.customers_bulk, queries.orders_bulk):
         for search in (None, "updated_at:>'2026-01-01T00:00:00Z'"):
             found.append((f"{build.__name__}({search or ''})", build(search)))
+    for root in ("products", "customers", "orders"):
+        found.append((f"id_bounds({root})", queries.id_bounds(root)))
     return found
 
 
