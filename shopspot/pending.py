@@ -16,13 +16,13 @@ and restarts until it is applied or dead-lettered.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
+import orjson
 import redis
 
 from shopspot.leases import renewed
@@ -125,20 +125,22 @@ class Item:
     def with_origin(self, origin: str) -> Item:
         return replace(self, origin=origin)
 
-    def dump(self) -> str:
-        return json.dumps(
+    def dump(self) -> bytes:
+        # orjson: every item an import or a webhook writes is dumped once and loaded once.
+        return orjson.dumps(
             {
                 "key": self.key,
                 "group": self.group,
                 "version": self.version,
                 "data": self.data,
                 "origin": self.origin,
-            }
+            },
+            option=orjson.OPT_NON_STR_KEYS,
         )
 
     @classmethod
     def load(cls, raw: bytes | str) -> Item:
-        entry = json.loads(raw)
+        entry = orjson.loads(raw)
         return cls(
             entry["key"],
             entry["group"],

@@ -3,11 +3,12 @@ with their children."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from shopspot.backfill.queries import CURRENT_OPERATION_QUERY, OPERATION_QUERY, RUN_MUTATION
 from shopspot.shopify.admin import AdminError, AdminUnavailable, ShopifyAdmin
@@ -94,7 +95,7 @@ class BulkReader:
         number = skip
         try:
             for number, line in enumerate(self._admin.lines(url, skip), start=skip):
-                item = json.loads(line)
+                item = orjson.loads(line)
                 if "__parentId" in item:
                     children.append(item)
                     continue
