@@ -59,9 +59,11 @@ def orders_bulk(query: str | None = None) -> str:
 
 
 def id_bounds(root: str) -> str:
-    """The oldest and the newest id of a connection (`products`, `customers`, `orders`)."""
+    """The oldest and the newest id of a connection (`products`, `customers`, `orders`), and
+    how many it holds (Shopify counts up to 10,000 unless told otherwise)."""
     return f"""{{ oldest: {root}(first: 1, sortKey: ID) {{ nodes {{ id }} }}
-      newest: {root}(first: 1, sortKey: ID, reverse: true) {{ nodes {{ id }} }} }}"""
+      newest: {root}(first: 1, sortKey: ID, reverse: true) {{ nodes {{ id }} }}
+      {root}Count {{ count }} }}"""
 
 
 # Every product id: what reconciliation needs to see deletions, which "updated since" cannot.

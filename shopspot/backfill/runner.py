@@ -37,6 +37,8 @@ from shopspot.sync.items import items_for
 from shopspot.topics import Buffer, parse_payload
 
 CHECKPOINT = "shopspot:import:"
+# A kind is exported in parts when it holds more than this many chunks.
+SPLIT_ABOVE = 2
 
 
 @dataclass
@@ -219,7 +221,9 @@ class Importer:
     def _id_ranges(self, kind: Kind) -> list[IdRange]:
         found = self._admin.graphql(queries.id_bounds(kind.name))
         oldest, newest = (found[end]["nodes"] for end in ("oldest", "newest"))
-        if not oldest or not newest:
+        count = int((found.get(f"{kind.name}Count") or {}).get("count") or 0)
+        # A kind of a couple of chunks is exported in moments: parts would only add waits.
+        if not oldest or not newest or count <= SPLIT_ABOVE * self._rt.settings.import_chunk_size:
             return [(None, None)]
         return id_ranges(*(convert.legacy_id(ends[0]["id"]) or 0 for ends in (oldest, newest)))
 
