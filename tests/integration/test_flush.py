@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from cli.main import main
 from shopspot.events import WebhookEvent
+from shopspot.pending import PendingBuffer
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
 from shopspot.sync import flush
@@ -129,12 +131,11 @@ def test_a_commands_drain_rides_out_hubspot_being_away(redis_url: str) -> None:
     assert sorted(r["properties"]["email"] for r in stored) == sorted(emails)
 
 
-def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
-    redis_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An import offers its next chunk while one is written: a part batch waits for it."""
-    emails = [f"buyer{n}@example.com" for n in range(150)]
-    monkeypatch.setattr(flush, "PART_BATCH_WAIT", 3600.0)
+@contextmanager
+def draining_customers(
+    redis_url: str, emails: Sequence[str]
+) -> Iterator[tuple[HubSpotView, PendingBuffer, flush.Draining]]:
+    """The customers offered to a buffer that a background drain flushes."""
     with hubspot_sandbox() as view:
         rt = runtime(environment(redis_url, view))
         rt.context  # noqa: B018
@@ -142,11 +143,21 @@ def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
         with flush.Draining(rt.flusher) as draining:
             draining.include([buffer])
             offer_customers(rt, emails)
-            wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (50, 0), timeout=30,
-                     message="the full batch written")  # fmt: skip
-            time.sleep(0.5)
-            held = buffer.waiting(), buffer.in_flight(), len(view.records("contacts", ["email"]))
-            result = draining.finish()
+            yield view, buffer, draining
+
+
+def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import offers its next chunk while one is written: a part batch waits for it."""
+    emails = [f"buyer{n}@example.com" for n in range(150)]
+    monkeypatch.setattr(flush, "PART_BATCH_WAIT", 3600.0)
+    with draining_customers(redis_url, emails) as (view, buffer, draining):
+        wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (50, 0), timeout=30,
+                 message="the full batch written")  # fmt: skip
+        time.sleep(0.5)
+        held = buffer.waiting(), buffer.in_flight(), len(view.records("contacts", ["email"]))
+        result = draining.finish()
         stored = view.records("contacts", ["email"])
 
     assert held == (50, 0, 100)
@@ -160,16 +171,10 @@ def test_a_background_drain_writes_a_part_batch_nothing_more_joins(
 ) -> None:
     monkeypatch.setattr(flush, "PART_BATCH_WAIT", 0.2)
     emails = [f"buyer{n}@example.com" for n in range(30)]
-    with hubspot_sandbox() as view:
-        rt = runtime(environment(redis_url, view))
-        rt.context  # noqa: B018
-        buffer = rt.buffers[Buffer.CONTACTS]
-        with flush.Draining(rt.flusher) as draining:
-            draining.include([buffer])
-            offer_customers(rt, emails)
-            wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (0, 0), timeout=30,
-                     message="the part batch written, the drain not told to finish")  # fmt: skip
-            written = len(view.records("contacts", ["email"]))
-            draining.finish()
+    with draining_customers(redis_url, emails) as (view, buffer, draining):
+        wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (0, 0), timeout=30,
+                 message="the part batch written, the drain not told to finish")  # fmt: skip
+        written = len(view.records("contacts", ["email"]))
+        draining.finish()
 
     assert written == len(emails)
