@@ -39,8 +39,10 @@ log = logging.getLogger("shopspot.sync")
 
 BATCH_SIZE = 100
 # A flush of orders writes deals, then their line items (about 2.5 an order) in batches of
-# 100: taking 400 orders at a time fills those batches instead of leaving a partial one.
-BATCH_SIZES = {Buffer.DEALS: 400}
+# 100: taking 400 orders at a time fills those batches instead of leaving a partial one. A
+# flush of customers updates the contacts Shopspot knows by id apart from upserting the rest
+# by email: taking 400 at a time leaves one partial batch of each per 400, not per 100.
+BATCH_SIZES = {Buffer.DEALS: 400, Buffer.CONTACTS: 400}
 # Flushes running side by side while draining: HubSpot calls overlap the Python work.
 DRAIN_THREADS = 3
 # A part batch waits this long for the items an import offers next before it is written.

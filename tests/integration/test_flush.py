@@ -150,7 +150,8 @@ def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
     redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An import offers its next chunk while one is written: a part batch waits for it."""
-    emails = [f"buyer{n}@example.com" for n in range(150)]
+    full = flush.BATCH_SIZES.get(Buffer.CONTACTS, flush.BATCH_SIZE)
+    emails = [f"buyer{n}@example.com" for n in range(full + 50)]
     monkeypatch.setattr(flush, "PART_BATCH_WAIT", 3600.0)
     with draining_customers(redis_url, emails) as (view, buffer, draining):
         wait_for(lambda: (buffer.waiting(), buffer.in_flight()) == (50, 0), timeout=30,
@@ -160,8 +161,8 @@ def test_a_background_drain_writes_full_batches_and_holds_a_part_batch_for_more(
         result = draining.finish()
         stored = view.records("contacts", ["email"])
 
-    assert held == (50, 0, 100)
-    assert result.synced == 150 and result.dead_lettered == 0
+    assert held == (50, 0, full)
+    assert result.synced == full + 50 and result.dead_lettered == 0
     assert buffer.waiting() == 0 and buffer.in_flight() == 0
     assert sorted(r["properties"]["email"] for r in stored) == sorted(emails)
 
