@@ -59,9 +59,10 @@ return 'queued'
 
 # KEYS: items, order, inflight items, inflight groups, leases.
 # ARGV: limit, lease expiry, now, hold. Moves up to `limit` items whose group is not in
-# flight; fewer than `limit` only once the oldest has waited `hold` seconds.
+# flight; fewer than `limit` only once the oldest has waited `hold` seconds (with no hold,
+# at once: an item offered by a host whose clock runs ahead is not held either).
 _TAKE = """
-if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[1]) then
+if tonumber(ARGV[4]) > 0 and redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[1]) then
   local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   if not oldest[2] or tonumber(ARGV[3]) - tonumber(oldest[2]) < tonumber(ARGV[4]) then
     return {}

@@ -51,3 +51,13 @@ def test_the_wait_counts_from_the_oldest_item_not_the_newest(
 
     later(monkeypatch, 31)
     assert len(buffer.take(3, hold=30)) == 2
+
+
+def test_without_a_hold_an_item_from_a_clock_running_ahead_is_taken(
+    buffer: PendingBuffer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later(monkeypatch, 5)  # the host that offered it
+    offer(buffer, 1)
+    monkeypatch.undo()
+
+    assert len(buffer.take(3)) == 1
