@@ -253,7 +253,7 @@ class Memory:
         return {int(name.decode()[len(prefix) :]) for name in names}
 
     def add_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
-        """Add to what `variant_keys` answers, by product id (`remember_variant_keys` sets it)."""
+        """Add to what `variant_keys` answers, by product id."""
         self._change_variant_keys(shop, keys, add=True)
 
     def drop_variant_keys(self, shop: str, keys: Mapping[int, Iterable[str]]) -> None:
@@ -269,15 +269,6 @@ class Memory:
                 members = list(values)
                 if members:
                     change(f"{_P}variants:{shop}:{product_id}", *members)
-            pipe.execute()
-
-    def remember_variant_keys(self, shop: str, product_id: int, keys: Iterable[str]) -> None:
-        name = f"{_P}variants:{shop}:{product_id}"
-        with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(name)
-            values = list(keys)
-            if values:
-                pipe.sadd(name, *values)
             pipe.execute()
 
     def product_bodies(self, shop: str, product_ids: Iterable[int]) -> dict[int, str]:

@@ -26,32 +26,32 @@ def write_products(ctx: SyncContext, shop: str, products: Sequence[Product]) -> 
         for product in products
         for props in product_properties(shop, product, with_hs_images=ctx.with_hs_images)
     ]
-    removed: list[str] = []
+    removed: dict[int, set[str]] = {}
     variants: dict[int, set[str]] = {}
     for product in products:
         current = {product_key(shop, product.id, variant.id) for variant in product.variants}
         # A product webhook lists at most 100 variants in full; the rest only by id.
         listed = {product_key(shop, product.id, vid) for vid in product.all_variant_ids}
-        removed += sorted(ctx.memory.variant_keys(shop, product.id) - current - listed)
+        removed[product.id] = ctx.memory.variant_keys(shop, product.id) - current - listed
         variants[product.id] = current | listed
     ctx.memory.add_variant_keys(shop, variants)
     ids = _upsert(ctx, records)
     ctx.memory.remember_product_bodies(
         shop, {p.id: p.body_html for p in products if p.body_html is not None}
     )
-    # Marked before they are archived, so that no order line brings them back meanwhile.
-    ctx.memory.remember_deleted(shop, removed)
-    _archive(ctx, removed)
-    for product_id, keys in variants.items():
-        ctx.memory.remember_variant_keys(shop, product_id, keys)
+    # Only the removed ones are forgotten: an order line may have added a variant meanwhile.
+    _retire(ctx, shop, removed)
     ctx.memory.remember_products(ids)
 
 
 def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> None:
     """P2: every variant product of each deleted Shopify product is archived."""
-    removed = ctx.memory.variant_keys_of(shop, product_ids)
-    # Orders keep naming deleted products; their lines must not bring them back.
-    _retire(ctx, shop, removed, [f"product:{product_id}" for product_id in removed])
+    ids = list(dict.fromkeys(product_ids))
+    # Orders keep naming deleted products; their lines must not bring them back. Marked before
+    # the variants are read: an order line that makes a variant's product meanwhile either
+    # added it before they are read, or finds the mark once it has made it.
+    ctx.memory.remember_deleted(shop, [f"product:{product_id}" for product_id in ids])
+    _retire(ctx, shop, ctx.memory.variant_keys_of(shop, ids))
 
 
 def archive_variants(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> None:
@@ -59,15 +59,13 @@ def archive_variants(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]
     _retire(ctx, shop, removed)
 
 
-def _retire(
-    ctx: SyncContext, shop: str, removed: Mapping[int, set[str]], products: Sequence[str] = ()
-) -> None:
-    """Archive the variant products `removed` names: marked deleted (with `products`) before
-    the archive, and forgotten after it, as in write_products."""
+def _retire(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> None:
+    """Archive the variant products `removed` names, by product: marked deleted before the
+    archive, so that no order line brings them back meanwhile, and forgotten after it."""
     keys = sorted(key for found in removed.values() for key in found)
-    if not keys and not products:
+    if not keys:
         return
-    ctx.memory.remember_deleted(shop, [*products, *keys])
+    ctx.memory.remember_deleted(shop, keys)
     _archive(ctx, keys)
     ctx.memory.drop_variant_keys(shop, removed)
 
@@ -96,26 +94,40 @@ def product_ids_for_lines(
     unknown = [key for key in keyed if key not in known]
     if unknown:
         found = crm.batch_read(ctx.client, PRODUCTS, unknown, id_property=KEY, properties=[KEY])
-        known |= {
-            str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)
-        }
-        missing = [key for key in unknown if key not in known]
-        stubs = [_stub(shop, key, keyed[key]) for key in missing]
-        # Variants of their products from now on, so that the product's deletion, or an
-        # update without them, archives them too.
-        variants: dict[int, set[str]] = {}
-        for key in missing:
-            product_id = keyed[key].product_id
-            if product_id is not None:
-                variants.setdefault(product_id, set()).add(key)
-        ctx.memory.add_variant_keys(shop, variants)
-        known |= _upsert(ctx, stubs)
-        ctx.memory.remember_products({key: known[key] for key in unknown if key in known})
+        read = {str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)}
+        ctx.memory.remember_products(read)
+        known |= read | _make(ctx, shop, {key: keyed[key] for key in unknown if key not in read})
     return {
         line.variant_id: known[key]
         for key, line in keyed.items()
         if key in known and line.variant_id
     }
+
+
+def _make(
+    ctx: SyncContext, shop: str, lines: Mapping[str, LineItem | CheckoutLineItem]
+) -> dict[str, str]:
+    """HubSpot ids of the products made from these lines, by product key.
+
+    They are variants of their products from then on, so that the product's deletion, or an
+    update without them, archives them too. One whose product was deleted while it was made
+    is archived and left out.
+    """
+    if not lines:
+        return {}
+    variants: dict[int, set[str]] = {}
+    for key, line in lines.items():
+        if line.product_id is not None:
+            variants.setdefault(line.product_id, set()).add(key)
+    ctx.memory.add_variant_keys(shop, variants)
+    made = _upsert(ctx, [_stub(shop, key, line) for key, line in lines.items()])
+    ctx.memory.remember_products(made)
+    # A deletion that came meanwhile may have looked for them before they were made.
+    names = {key: f"product:{line.product_id}" for key, line in lines.items()}
+    gone = ctx.memory.deleted(shop, [*names, *names.values()])
+    doomed = {key for key, product in names.items() if gone & {key, product}}
+    _retire(ctx, shop, {product_id: keys & doomed for product_id, keys in variants.items()})
+    return {key: ident for key, ident in made.items() if key not in doomed}
 
 
 def _stub(shop: str, key: str, line: LineItem | CheckoutLineItem) -> dict[str, str]:

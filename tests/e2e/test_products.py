@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from typing import Any
 
+import httpx
 import pytest
 
 from shopspot.events import WebhookEvent
+from shopspot.hubspot.client import HubSpotClient
 from shopspot.hubspot.errors import Unavailable
 from shopspot.pending import PendingBuffer
 from shopspot.runtime import Runtime
 from shopspot.settings import load_settings
+from shopspot.shopify.models import Order, Product
+from shopspot.sync.context import SyncContext
 from shopspot.sync.items import item_for
+from shopspot.sync.products import delete_products, product_ids_for_lines, write_products
 from shopspot.topics import parse_payload
 from tests.e2e.conftest import Shopspot
 from tests.e2e.test_backfill import lowered
@@ -117,6 +124,98 @@ def test_p2_a_deletion_finds_the_products_of_a_write_that_died_half_way(
     runtime.flusher.drain(buffer)
 
     assert "8000000000000001" not in active_product_ids(simulated)
+
+
+class HeldRequest(httpx.BaseTransport):
+    """Real HTTP, except that the first request to a path ending in `held` waits until the
+    test lets it go: another writer's work happens in between, at a known step."""
+
+    def __init__(self, held: str) -> None:
+        self._held = held
+        self._wire = httpx.HTTPTransport()
+        self.reached = threading.Event()
+        self.go = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(self._held) and not self.reached.is_set():
+            self.reached.set()
+            assert self.go.wait(30)
+        return self._wire.handle_request(request)
+
+
+def holding(runtime: Runtime, transport: HeldRequest) -> SyncContext:
+    """The runtime's context, with a HubSpot client of its own that goes through `transport`."""
+    hubspot = runtime.hubspot
+    token = runtime.settings.require_hubspot_token().get_secret_value()
+    client = HubSpotClient(
+        runtime.settings.hubspot_base_url,
+        token,
+        runtime.limiter,
+        hubspot.policy,
+        transport=transport,
+        paths=hubspot.paths,
+    )
+    return dataclasses.replace(runtime.context, client=client)
+
+
+@pytest.mark.parametrize("held", ["/products/batch/read", "/products/batch/upsert"])
+def test_p2_a_product_deleted_while_an_order_line_makes_it_is_archived(
+    simulated: Simulated, held: str
+) -> None:
+    """An order's flush makes the product of a line's variant while, in another flush, the
+    product's deletion looks for its variants: before the order's flush has recorded the
+    variant (`held` read), or before HubSpot has made it (`held` upsert)."""
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    lines = parse_payload("orders/create", order(lines=[MUG_LINE]))
+    assert isinstance(lines, Order)
+    transport = HeldRequest(held)
+    context = holding(runtime, transport)
+    found: dict[int, str] = {}
+    making = threading.Thread(
+        target=lambda: found.update(product_ids_for_lines(context, shop, lines.line_items))
+    )
+    making.start()
+    try:
+        assert transport.reached.wait(30)
+        delete_products(runtime.context, shop, [8_000_000_000_000_001])
+    finally:
+        transport.go.set()
+        making.join(30)
+
+    assert "8000000000000001" not in active_product_ids(simulated)
+    # The line is left without a product, as are lines of products deleted before.
+    assert found == {}
+
+
+def test_p3_a_variant_an_order_line_makes_during_its_products_write_is_archived_later(
+    simulated: Simulated,
+) -> None:
+    """The product's write must not forget a variant an order line made meanwhile: the
+    product's next write archives it, since Shopify no longer lists it."""
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    mug = parse_payload("products/update", product(variants=SIZES))
+    lines = parse_payload("orders/create", order(lines=[MUG_LINE]))
+    assert isinstance(mug, Product) and isinstance(lines, Order)
+    transport = HeldRequest("/products/batch/upsert")
+    context = holding(runtime, transport)
+    writing = threading.Thread(target=write_products, args=(context, shop, [mug]))
+    writing.start()
+    try:
+        assert transport.reached.wait(30)
+        assert product_ids_for_lines(runtime.context, shop, lines.line_items)
+    finally:
+        transport.go.set()
+        writing.join(30)
+
+    again = parse_payload("products/update", product(variants=SIZES, minute=5))
+    assert isinstance(again, Product)
+    write_products(runtime.context, shop, [again])
+    found = simulated.hubspot.records("products", ["shopify_variant_id"])
+    assert sorted(int(r["properties"]["shopify_variant_id"]) for r in found) == [
+        size[0] for size in SIZES
+    ]
 
 
 def test_p3_each_variant_is_a_product_named_after_it(shopspot: Shopspot) -> None:

@@ -68,7 +68,7 @@ def test_memory_forgets_everything_of_a_shop_and_nothing_of_another(
     for shop, email in ((SHOP, "ada@example.com"), (OTHER, "eve@example.com")):
         remember_a_customer(memory, shop, 7, email)
         memory.remember_products({f"{shop}:1:2": "hs-product"})
-        memory.remember_variant_keys(shop, 1, [f"{shop}:1:2"])
+        memory.add_variant_keys(shop, {1: [f"{shop}:1:2"]})
         memory.remember_product_bodies(shop, {1: "<p>body</p>"})
         memory.remember_deals({f"{shop}:order:70": DealMemory(id="hs-deal", stage="won")})
         memory.remember_deleted(shop, ["product:9"])
@@ -197,7 +197,7 @@ def test_a_shop_whose_name_reads_as_a_pattern_erases_only_itself(redis_url: str)
     memory, log = Memory(client), ActivityLog(client)
     for shop, email in ((SHOP, "ada@example.com"), (wild, "eve@example.com")):
         remember_a_customer(memory, shop, 7, email)
-        memory.remember_variant_keys(shop, 1, [f"{shop}:1:2"])
+        memory.add_variant_keys(shop, {1: [f"{shop}:1:2"]})
         log.succeeded(shop, "orders", "e1")
 
     assert memory.known_product_ids(wild) == {1}
