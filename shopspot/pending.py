@@ -29,6 +29,9 @@ from shopspot.leases import renewed
 
 _KEY_PREFIX = "shopspot:pending:"
 
+# How `whereabouts` names the places its script marks by bit.
+_PLACES = {1: ("waiting",), 2: ("in_flight",), 3: ("waiting", "in_flight")}
+
 # A version that no update can beat: deletions are final (Shopify never reuses an id).
 FINAL = 2**62
 
@@ -55,10 +58,16 @@ return 'queued'
 """
 
 # KEYS: items, order, inflight items, inflight groups, leases.
-# ARGV: limit, lease expiry, now, least. Moves up to `limit` items whose group is not in
-# flight; none unless at least `least` wait.
+# ARGV: limit, lease expiry, now, hold. Moves up to `limit` items whose group is not in
+# flight; fewer than `limit` only once the oldest has waited `hold` seconds (with no hold,
+# at once: an item offered by a host whose clock runs ahead is not held either).
 _TAKE = """
-if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[4]) then return {} end
+if tonumber(ARGV[4]) > 0 and redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if not oldest[2] or tonumber(ARGV[3]) - tonumber(oldest[2]) < tonumber(ARGV[4]) then
+    return {}
+  end
+end
 local taken = {}
 local groups = {}
 local candidates = redis.call('ZRANGE', KEYS[2], 0, tonumber(ARGV[1]) * 4 - 1)
@@ -111,6 +120,21 @@ for i = 2, #ARGV, 2 do
   end
 end
 return 1
+"""
+
+# KEYS: items, inflight items. ARGV: item keys. → pairs of (index in ARGV, where) for the
+# items found: where is 1 waiting, 2 being written, 3 both. Found in Redis, so that a caller
+# polling for thousands of items is handed back only the few left.
+_WHEREABOUTS = """
+local found = {}
+for i, key in ipairs(ARGV) do
+  local where = redis.call('HEXISTS', KEYS[1], key) + 2 * redis.call('HEXISTS', KEYS[2], key)
+  if where > 0 then
+    table.insert(found, i - 1)
+    table.insert(found, where)
+  end
+end
+return found
 """
 
 
@@ -166,6 +190,7 @@ class PendingBuffer:
         self._offer = client.register_script(_OFFER)
         self._take = client.register_script(_TAKE)
         self._settle = client.register_script(_SETTLE)
+        self._whereabouts = client.register_script(_WHEREABOUTS)
 
     def offer(self, item: Item) -> str:
         """Queue the item: "queued", or "stale"/"duplicate" when it changes nothing."""
@@ -192,14 +217,15 @@ class PendingBuffer:
             self._redis.hdel(self._applied, *{item.key for item in items})
         return self.offer_many(items)
 
-    def take(self, limit: int, least: int = 1) -> list[Item]:
-        """Up to `limit` waiting items, leased to the caller; none unless `least` wait."""
+    def take(self, limit: int, hold: float = 0.0) -> list[Item]:
+        """Up to `limit` waiting items, leased to the caller. A part batch is held back until
+        its oldest item has waited `hold` seconds, for the items that may come to fill it."""
         now = time.time()
         raws = cast(
             list[bytes],
             self._take(
                 keys=[self._items, self._order, self._inflight, self._groups, self._leases],
-                args=[limit, now + self._lease, now, least],
+                args=[limit, now + self._lease, now, hold],
             ),
         )
         return [Item.load(raw) for raw in raws]
@@ -238,27 +264,15 @@ class PendingBuffer:
     def in_flight(self) -> int:
         return int(self._redis.zcard(self._leases))
 
-    def waited(self) -> float:
-        """Seconds the longest-waiting item has waited (0 when none waits)."""
-        oldest = cast(
-            list[tuple[bytes, float]], self._redis.zrange(self._order, 0, 0, withscores=True)
-        )
-        return max(0.0, time.time() - oldest[0][1]) if oldest else 0.0
-
-    def whereabouts(self, keys: Sequence[str]) -> dict[str, list[str]]:
+    def whereabouts(self, keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Where each of these items is: "waiting" and/or "in_flight" (a newer version may
         wait while an older one is written); items in neither are left out."""
-        with self._redis.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.hexists(self._items, key)
-                pipe.hexists(self._inflight, key)
-            answers = pipe.execute()
-        places: dict[str, list[str]] = {}
-        for key, waits, flies in zip(keys, answers[::2], answers[1::2], strict=True):
-            found = [place for place, there in (("waiting", waits), ("in_flight", flies)) if there]
-            if found:
-                places[key] = found
-        return places
+        if not keys:
+            return {}
+        found = cast(
+            list[int], self._whereabouts(keys=[self._items, self._inflight], args=list(keys))
+        )
+        return {keys[i]: _PLACES[where] for i, where in zip(found[::2], found[1::2], strict=True)}
 
     def forget_customer(self, shop: str, shopify_ids: Iterable[int]) -> int:
         """Privacy erasure (W5): the waiting items of these customers and orders of the shop

@@ -4,7 +4,6 @@ first) and served at a signed URL that needs no access token."""
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -219,7 +219,7 @@ def flatten(node: dict[str, Any], plan: NodePlan, parent: str | None, out: list[
     line = {key: value for key, value in node.items() if key not in plan.connections}
     if parent is not None:
         line["__parentId"] = parent
-    out.append(json.dumps(line, ensure_ascii=False, separators=(",", ":")))
+    out.append(orjson.dumps(line).decode())
     own_id = node.get(plan.id_key) if plan.id_key else None
     for key, child_plan in plan.connections.items():
         for child in returned_nodes(node.get(key)):

@@ -17,8 +17,10 @@ from types import TracebackType
 from shopspot.backfill.bulk import BulkReader, Operation
 from shopspot.shopify.admin import AdminError
 
-# Where the parts of an id span end, as shares of it: each part as large as all before it.
-PART_ENDS = (1 / 16, 1 / 8, 1 / 4, 1 / 2)
+# Where the parts of an id span end, as shares of it: each part no larger than all before
+# it, so that it is exported while they are written, and none larger than a quarter, so that
+# the import does not end waiting for Shopify to export half the store.
+PART_ENDS = (1 / 16, 1 / 8, 1 / 4, 1 / 2, 3 / 4)
 
 IdRange = tuple[int | None, int | None]  # [from, to); None: open
 # How often an import waiting for an export says so.

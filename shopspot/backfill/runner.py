@@ -38,7 +38,7 @@ from shopspot.topics import Buffer, parse_payload
 
 CHECKPOINT = "shopspot:import:"
 # A kind is exported in parts when it holds more than this many chunks.
-SPLIT_ABOVE = 2
+SPLIT_ABOVE = 1
 
 
 @dataclass
@@ -163,7 +163,6 @@ class Importer:
         progress: Progress,
         since: datetime | None = None,
         admin: ShopifyAdmin | None = None,
-        poll_seconds: float = 2.0,
         *,
         origin: str = "initial_import",
         checkpoint: str = CHECKPOINT,
@@ -177,7 +176,7 @@ class Importer:
         self._progress = progress
         self._since = since
         self._admin = admin or ShopifyAdmin(store)
-        self._reader = BulkReader(self._admin, poll_seconds)
+        self._reader = BulkReader(self._admin)
         self._origin = origin
         self._key = f"{checkpoint}{store.domain}"
         self._written = written
@@ -222,7 +221,7 @@ class Importer:
         found = self._admin.graphql(queries.id_bounds(kind.name))
         oldest, newest = (found[end]["nodes"] for end in ("oldest", "newest"))
         count = int((found.get(f"{kind.name}Count") or {}).get("count") or 0)
-        # A kind of a couple of chunks is exported in moments: parts would only add waits.
+        # A kind of one chunk is exported in moments: parts would only add waits.
         if not oldest or not newest or count <= SPLIT_ABOVE * self._rt.settings.import_chunk_size:
             return [(None, None)]
         return id_ranges(*(convert.legacy_id(ends[0]["id"]) or 0 for ends in (oldest, newest)))

@@ -12,6 +12,7 @@
   whole record otherwise, and a shortened note beats an order that never arrives.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -110,6 +111,9 @@ class _TextExtractor(HTMLParser):
             self.chunks.append(data)
 
 
+# Every line item of a product carries its description: a store's few hundred products are
+# converted once each rather than once per order line.
+@functools.lru_cache(maxsize=1024)
 def html_to_text(html: str | None) -> str | None:
     """Visible text of an HTML fragment: tags dropped, entities decoded, one line per block,
     runs of spaces collapsed."""

@@ -88,13 +88,13 @@ class Flusher:
         waiting = buffer.waiting()
         return self._pace.wait(full=waiting >= batch_size(buffer)) if waiting else 0.0
 
-    def flush(self, buffer: PendingBuffer, *, whole: bool = False) -> FlushResult:
-        """Write one batch (`whole`: only a full one); a transient failure is raised after
-        the batch is put back."""
+    def flush(self, buffer: PendingBuffer, *, hold: float = 0.0) -> FlushResult:
+        """Write one batch (a part batch only once it has waited `hold` seconds); a transient
+        failure is raised after the batch is put back."""
         buffer.release_expired()
         result = FlushResult()
         size = batch_size(buffer)
-        items = buffer.take(size, least=size if whole else 1)
+        items = buffer.take(size, hold)
         if items:
             calls_before = self._ctx.client.calls_by_this_thread()
             try:
@@ -276,9 +276,9 @@ class Draining:
             buffers = list(self._buffers)
         wrote = False
         for buffer in buffers:
-            whole = not self._finishing.is_set() and buffer.waited() < PART_BATCH_WAIT
+            hold = 0.0 if self._finishing.is_set() else PART_BATCH_WAIT
             # A failed flush put its batch back: trying again is safe.
-            result = retry.persevere(partial(self._flusher.flush, buffer, whole=whole))
+            result = retry.persevere(partial(self._flusher.flush, buffer, hold=hold))
             with self._lock:
                 self._total.synced += result.synced
                 self._total.dead_lettered += result.dead_lettered

@@ -11,7 +11,6 @@ the contact memory.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import time
 import uuid
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+import orjson
 import redis
 
 from shopspot.errors import TransientError
@@ -194,14 +194,14 @@ class Memory:
 
     def note_identity(self, event: IdentityEvent) -> None:
         with self._redis.pipeline(transaction=False) as pipe:
-            pipe.lpush(f"{_P}identity-events", json.dumps(vars(event)))
+            pipe.lpush(f"{_P}identity-events", orjson.dumps(vars(event)))
             pipe.ltrim(f"{_P}identity-events", 0, IDENTITY_EVENTS_KEPT - 1)
             pipe.execute()
 
     def identity_events(self) -> list[IdentityEvent]:
         """Newest first."""
         raws = cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1))
-        return [IdentityEvent(**json.loads(raw)) for raw in raws]
+        return [IdentityEvent(**orjson.loads(raw)) for raw in raws]
 
     # products: HubSpot id per product key, and the variants each product had
     def product_ids(self, keys: Iterable[str]) -> dict[str, str]:
@@ -325,7 +325,7 @@ class Memory:
         erased = delete_matching(self._redis, f"{_P}*:{glob_escape(shop)}:*", [*names, *own])
         erased += int(self._redis.hdel(f"{_P}skipped-deleted", shop))
         for raw in cast(list[bytes], self._redis.lrange(f"{_P}identity-events", 0, -1)):
-            if json.loads(raw)["shop"] == shop:
+            if orjson.loads(raw)["shop"] == shop:
                 erased += int(self._redis.lrem(f"{_P}identity-events", 0, raw.decode()))
         return erased
 
@@ -345,8 +345,9 @@ class Memory:
         if not names:
             return []
         values = cast(list[bytes | None], self._redis.mget(names))
-        return [None if v is None else json.loads(v) for v in values]
+        return [None if v is None else orjson.loads(v) for v in values]
 
     def _set_json(self, values: Mapping[str, Any]) -> None:
         if values:
-            self._redis.mset({name: json.dumps(value) for name, value in values.items()})
+            # orjson: every flush reads and writes the memory of each record it writes.
+            self._redis.mset({name: orjson.dumps(value) for name, value in values.items()})

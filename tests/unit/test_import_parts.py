@@ -20,9 +20,16 @@ def test_every_id_falls_in_exactly_one_part_one_created_meanwhile_too() -> None:
         assert len(_part_of(ident, ranges)) == 1, ident
 
 
-def test_the_first_parts_are_the_smallest() -> None:
+def test_the_first_parts_are_the_smallest_and_none_is_over_a_quarter() -> None:
     ranges = id_ranges(0, 16_000 - 1)
-    assert ranges == [(None, 1_000), (1_000, 2_000), (2_000, 4_000), (4_000, 8_000), (8_000, None)]
+    assert ranges == [
+        (None, 1_000),
+        (1_000, 2_000),
+        (2_000, 4_000),
+        (4_000, 8_000),
+        (8_000, 12_000),
+        (12_000, None),
+    ]
 
 
 def test_a_span_too_small_to_split_is_one_or_few_parts() -> None:

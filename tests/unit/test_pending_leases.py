@@ -46,6 +46,6 @@ def test_an_item_is_found_waiting_in_flight_both_or_nowhere(buffer: PendingBuffe
     buffer.offer(Item(taken.key, taken.group, 2, {}))  # a newer version, while it is written
 
     assert buffer.whereabouts([taken.key, "order:s:1", "order:s:9"]) == {
-        taken.key: ["waiting", "in_flight"],
-        "order:s:1": ["waiting"],
+        taken.key: ("waiting", "in_flight"),
+        "order:s:1": ("waiting",),
     }
