@@ -30,7 +30,7 @@ from shopspot.runtime import Runtime
 from shopspot.settings import Store
 from shopspot.shopify.admin import ShopifyAdmin
 from shopspot.shopify.setup import ensure_webhook_subscriptions, webhook_address
-from shopspot.sync.products import archive_variants, delete_products
+from shopspot.sync.products import archive_variants, delete_products, made_since
 from shopspot.topics import Buffer
 
 log = logging.getLogger("shopspot.reconcile")
@@ -69,7 +69,7 @@ def reconcile_store(
         origin="live", checkpoint=CHECKPOINT, written=written,
     )  # fmt: skip
     result: ImportResult = importer.run()
-    deleted = _archive_deleted_products(rt, store, admin)
+    deleted = _archive_deleted_products(rt, store, admin, since)
     report = SetupReport()
     if rt.settings.public_url:
         ensure_webhook_subscriptions(admin, webhook_address(rt.settings.public_url), report)
@@ -115,11 +115,16 @@ def _link_recovered_checkouts(
         after = checkouts["pageInfo"]["endCursor"]
 
 
-def _archive_deleted_products(rt: Runtime, store: Store, admin: ShopifyAdmin) -> int:
+def _archive_deleted_products(
+    rt: Runtime, store: Store, admin: ShopifyAdmin, since: datetime
+) -> int:
     """Products and variants deleted while their webhook was lost, or removed before the
     product's webhook came while an order line made a product of the variant: Shopspot knows
-    them, Shopify no longer. Only what Shopspot knew before the list was asked for is
-    compared with it: a product or variant made meanwhile is missing from the list, not gone."""
+    them, Shopify no longer. The products HubSpot made since `since` are compared too, so that
+    one Shopspot's memory does not know (made by a write that raced a deletion, or known to a
+    memory that was lost) is found all the same. Only what was known before the list was asked
+    for is compared with it: a product or variant made meanwhile is missing from the list, not
+    gone."""
     shop = store.domain
     known = rt.memory.variant_keys_of(shop, rt.memory.known_product_ids(shop))
     reader = BulkReader(admin)
@@ -138,6 +143,18 @@ def _archive_deleted_products(rt: Runtime, store: Store, admin: ShopifyAdmin) ->
                 for child in root.children
                 if (variant_id := convert.legacy_id(child["id"])) is not None
             }
+    made = made_since(rt.context, shop, since)
+    # Read after HubSpot's answer: a product made meanwhile was remembered before it was made.
+    remembered = rt.memory.variant_keys_of(shop, made)
+    unknown = {
+        product_id: keys - present.get(product_id, set()) - remembered[product_id]
+        for product_id, keys in made.items()
+    }
+    unknown = {product_id: keys for product_id, keys in unknown.items() if keys}
+    # Known from now on, so that the deletions below find them as any other.
+    rt.memory.add_variant_keys(shop, unknown)
+    for product_id, keys in unknown.items():
+        known[product_id] = known.get(product_id, set()) | keys
     gone = sorted(set(known) - set(present))
     if gone:
         delete_products(rt.context, shop, gone)

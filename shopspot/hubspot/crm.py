@@ -199,6 +199,47 @@ def all_records(
         params = {**params, "after": str(after)}
 
 
+# HubSpot's search: at most 200 results a page, and only the first 10,000 of a query.
+SEARCH_PAGE = 200
+
+
+def search_records(
+    client: HubSpotClient,
+    object_type: str,
+    filters: Sequence[Mapping[str, str]],
+    properties: Sequence[str],
+) -> Iterator[dict[str, Any]]:
+    """Every record that matches all `filters` (HubSpot's filter objects), in id order.
+
+    HubSpot pages through a query's first 10,000 results only: past them, the search starts
+    again after the last id it gave.
+    """
+    last: str | None = None
+    while True:
+        after_last = [{"propertyName": "hs_object_id", "operator": "GT", "value": last}]
+        body: dict[str, Any] = {
+            "filterGroups": [{"filters": [*filters, *(after_last if last else [])]}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": list(properties),
+            "limit": SEARCH_PAGE,
+        }
+        given = 0
+        while True:
+            page = client.request(
+                "POST", client.paths.search(object_type), json=body, repeat=Repeat.SAFE
+            )
+            results = page.get("results", [])
+            yield from results
+            given += len(results)
+            last = str(results[-1]["id"]) if results else last
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                break
+            body["after"] = after
+        if not results or given >= int(page.get("total", 0)):
+            return
+
+
 def batch_update(
     client: HubSpotClient, object_type: str, updates: Mapping[str, Mapping[str, str]]
 ) -> tuple[list[dict[str, Any]], set[str]]:

@@ -24,6 +24,14 @@ def product_key(shop: str, product_id: int, variant_id: int) -> str:
     return key(shop_domain(shop), product_id, variant_id)
 
 
+def product_id_of_key(shop: str, product_key: str) -> int | None:
+    """The Shopify product id in one of the shop's product keys (None: not one of them)."""
+    prefix = f"{shop_domain(shop)}:"
+    ids = product_key.removeprefix(prefix).split(":")
+    ours = product_key.startswith(prefix) and len(ids) == 2
+    return int(ids[0]) if ours and all(part.isdigit() for part in ids) else None
+
+
 def product_properties(
     shop: str, product: Product, *, with_hs_images: bool = True
 ) -> list[dict[str, str]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from shopspot.hubspot import crm
-from shopspot.mapping.products import product_key, product_properties
-from shopspot.mapping.values import compact, integer, money, shop_domain
+from shopspot.mapping.products import product_id_of_key, product_key, product_properties
+from shopspot.mapping.values import compact, integer, money, ms, shop_domain
 from shopspot.shopify.models import CheckoutLineItem, LineItem, Product
 from shopspot.sync.context import SyncContext
 
@@ -68,6 +69,22 @@ def _retire(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> Non
     ctx.memory.remember_deleted(shop, keys)
     _archive(ctx, keys)
     ctx.memory.drop_variant_keys(shop, removed)
+
+
+def made_since(ctx: SyncContext, shop: str, since: datetime) -> dict[int, set[str]]:
+    """The keys of the shop's variant products HubSpot made since `since` (its clock), by
+    product id, whether or not Shopspot's memory knows them."""
+    filters = [
+        {"propertyName": "shopify_shop_domain", "operator": "EQ", "value": shop_domain(shop)},
+        {"propertyName": "createdate", "operator": "GTE", "value": str(ms(since))},
+    ]
+    made: dict[int, set[str]] = {}
+    for record in crm.search_records(ctx.client, PRODUCTS, filters, [KEY]):
+        key = str(record["properties"].get(KEY) or "")
+        product_id = product_id_of_key(shop, key)
+        if product_id is not None:
+            made.setdefault(product_id, set()).add(key)
+    return made
 
 
 def product_ids_for_lines(

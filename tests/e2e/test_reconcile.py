@@ -93,3 +93,35 @@ def test_w6_reconciliation_archives_the_product_an_order_line_made_of_a_removed_
 def keys_held(simulated: Simulated) -> set[str]:
     products = simulated.hubspot.records("products", ["shopify_product_key"])
     return {r["properties"]["shopify_product_key"] for r in products}
+
+
+def test_w6_reconciliation_archives_products_hubspot_holds_that_shopspot_forgot(
+    simulated: Simulated,
+) -> None:
+    """A write that raced a deletion, or a memory that was lost, can leave a variant product
+    in HubSpot that Shopspot no longer knows: reconciliation finds it among the products
+    HubSpot made since the last run, and archives it when Shopify has neither its product
+    nor its variant."""
+    simulated.cli("backfill")
+    shop = "shopspot-simulator.myshopify.com"
+    kept = simulated.simulator.app.sim.store.products.newest(1)[0]
+    rt = Runtime(load_settings(_env_file=None, **{k.lower(): v for k, v in simulated.env.items()}))
+    lines = [
+        LineItem(id=1, product_id=product_id, variant_id=variant_id, title="Forgotten",
+                 quantity=1, price="5.00")
+        for product_id, variant_id in ((kept.id, 9_999_999_998), (9_999_999_997, 9_999_999_996))
+    ]  # fmt: skip
+    assert len(product_ids_for_lines(rt.context, shop, lines)) == 2
+    forgotten = {
+        kept.id: {f"{shop}:{kept.id}:9999999998"},
+        9_999_999_997: {f"{shop}:9999999997:9999999996"},
+    }
+    rt.memory.drop_variant_keys(shop, forgotten)
+    rt.memory.forget_products(key for keys in forgotten.values() for key in keys)
+    assert {key for keys in forgotten.values() for key in keys} <= keys_held(simulated)
+
+    simulated.cli("reconcile")
+
+    store = simulated.simulator.app.sim.store
+    want = {f"{shop}:{p.id}:{v.id}" for p in store.products for v in p.variants}
+    assert keys_held(simulated) == want

@@ -234,3 +234,18 @@ def test_w8_a_missing_stage_whose_reply_is_lost_is_added_once(redis_url: str) ->
     assert sorted(stages.values()) == sorted(STAGE_LABELS)
     assert pipeline.stage_ids == {label: stage_id for stage_id, label in stages.items()}
     assert report.created == [f"deal stage {label}" for label in STAGE_LABELS[2:]]
+
+
+def test_a_search_goes_on_past_hubspots_10000_results(redis_url: str) -> None:
+    """HubSpot pages through a query's first 10,000 results only; every match still comes,
+    once each, in id order."""
+    with hubspot_sandbox(rate_limit=1000, window_seconds=1.0, search_per_second=1000) as view:
+        hubspot = client(view, redis_url, window_seconds=1.0, rate_limit=1000)
+        prepare(hubspot)
+        matching = crm.batch_upsert(hubspot, "products", "shopify_product_key", products(10_250))
+        other = [{"shopify_product_key": "other:1:1", "name": "Other", "price": "1.00"}]
+        crm.batch_upsert(hubspot, "products", "shopify_product_key", other)
+        price = [{"propertyName": "price", "operator": "EQ", "value": "9.50"}]
+        found = [r["id"] for r in crm.search_records(hubspot, "products", price, ["price"])]
+
+    assert found == sorted({r["id"] for r in matching}, key=int)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shopspot.mapping.products import product_key, product_properties
+from shopspot.mapping.products import product_id_of_key, product_key, product_properties
 from shopspot.shopify import Product
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "payloads"
@@ -153,3 +153,20 @@ def test_the_shop_domain_is_normalised_in_keys() -> None:
 def test_a_shop_that_cannot_be_part_of_a_key_is_refused(shop: str) -> None:
     with pytest.raises(ValueError):
         product_key(shop, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("key", "product_id"),
+    [
+        (product_key(SHOP, 8_000_000_001, 8_100_000_001), 8_000_000_001),
+        ("other-shop.myshopify.com:8000000001:8100000001", None),
+        (f"{SHOP}:8000000001", None),
+        (f"{SHOP}:8000000001:8100000001:1", None),
+        (f"{SHOP}:abc:8100000001", None),
+        ("", None),
+    ],
+)
+def test_a_product_key_names_its_product_only_for_its_own_shop(
+    key: str, product_id: int | None
+) -> None:
+    assert product_id_of_key(SHOP, key) == product_id
