@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -201,6 +202,10 @@ def all_records(
 
 # HubSpot's search: at most 200 results a page, and only the first 10,000 of a query.
 SEARCH_PAGE = 200
+# Search has a limit of its own, 5 requests a second per account. A 429 from it would pause
+# every process's calls for a whole rate window (the client cannot tell it from the shared
+# budget's), so a search keeps under it by itself.
+SEARCH_INTERVAL_SECONDS = 0.25
 
 
 def search_records(
@@ -215,6 +220,7 @@ def search_records(
     again after the last id it gave.
     """
     last: str | None = None
+    sent = -SEARCH_INTERVAL_SECONDS
     while True:
         after_last = [{"propertyName": "hs_object_id", "operator": "GT", "value": last}]
         body: dict[str, Any] = {
@@ -225,6 +231,8 @@ def search_records(
         }
         given = 0
         while True:
+            time.sleep(max(0.0, sent + SEARCH_INTERVAL_SECONDS - time.monotonic()))
+            sent = time.monotonic()
             page = client.request(
                 "POST", client.paths.search(object_type), json=body, repeat=Repeat.SAFE
             )
