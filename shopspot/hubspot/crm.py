@@ -127,6 +127,29 @@ def create_or_upsert(
     return Written(ids=created | upserted, linked=frozenset(created))
 
 
+def create_or_read(
+    client: HubSpotClient,
+    object_type: str,
+    id_property: str,
+    records: Sequence[Mapping[str, str]],
+) -> dict[str, str]:
+    """Create records keyed by `id_property` (a unique-value property), leaving one HubSpot
+    has already as it is; the HubSpot ids of all, by key. An input refused for another
+    reason is upserted, which raises what is wrong with it."""
+    try:
+        ids = _keyed(id_property, _create(client, object_type, id_property, records, {}))
+    except (Conflict, ValidationFailed):
+        ids = {}  # refused whole rather than input by input: read, then upsert, the rest
+    rest = [record[id_property] for record in records if record[id_property] not in ids]
+    if rest:
+        found = batch_read(
+            client, object_type, rest, id_property=id_property, properties=[id_property]
+        )
+        ids |= _keyed(id_property, found)
+    missing = [record for record in records if record[id_property] not in ids]
+    return ids | _keyed(id_property, batch_upsert(client, object_type, id_property, missing))
+
+
 def _create(
     client: HubSpotClient,
     object_type: str,

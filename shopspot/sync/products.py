@@ -137,7 +137,9 @@ def _make(
         if line.product_id is not None:
             variants.setdefault(line.product_id, set()).add(key)
     ctx.memory.add_variant_keys(shop, variants)
-    made = _upsert(ctx, [_stub(shop, key, line) for key, line in lines.items()])
+    # Created, never written over: the product's own write may have come meanwhile.
+    stubs = [_stub(shop, key, line) for key, line in lines.items()]
+    made = crm.create_or_read(ctx.client, PRODUCTS, KEY, stubs)
     ctx.memory.remember_products(made)
     # A deletion that came meanwhile may have looked for them before they were made.
     names = {key: f"product:{line.product_id}" for key, line in lines.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -127,10 +128,11 @@ def test_p2_a_deletion_finds_the_products_of_a_write_that_died_half_way(
 
 
 class HeldRequest(httpx.BaseTransport):
-    """Real HTTP, except that the first request to a path ending in `held` waits until the
-    test lets it go: another writer's work happens in between, at a known step."""
+    """Real HTTP, except that the first request to a path ending in `held` (or one of them)
+    waits until the test lets it go: another writer's work happens in between, at a known
+    step."""
 
-    def __init__(self, held: str) -> None:
+    def __init__(self, held: str | tuple[str, ...]) -> None:
         self._held = held
         self._wire = httpx.HTTPTransport()
         self.reached = threading.Event()
@@ -158,30 +160,49 @@ def holding(runtime: Runtime, transport: HeldRequest) -> SyncContext:
     return dataclasses.replace(runtime.context, client=client)
 
 
-@pytest.mark.parametrize("held", ["/products/batch/read", "/products/batch/upsert"])
-def test_p2_a_product_deleted_while_an_order_line_makes_it_is_archived(
-    simulated: Simulated, held: str
-) -> None:
-    """An order's flush makes the product of a line's variant while, in another flush, the
-    product's deletion looks for its variants: before the order's flush has recorded the
-    variant (`held` read), or before HubSpot has made it (`held` upsert)."""
-    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
-    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
-    lines = parse_payload("orders/create", order(lines=[MUG_LINE]))
-    assert isinstance(lines, Order)
+def lines_made_while(
+    runtime: Runtime, held: str | tuple[str, ...], order: Order, meanwhile: Callable[[], None]
+) -> dict[int, str]:
+    """The products of the order's lines, as its flush finds or makes them, with `meanwhile`
+    run while the flush's request to `held` waits."""
     transport = HeldRequest(held)
     context = holding(runtime, transport)
+    shop = runtime.settings.shopify_shop_domain
+    assert shop is not None
     found: dict[int, str] = {}
     making = threading.Thread(
-        target=lambda: found.update(product_ids_for_lines(context, shop, lines.line_items))
+        target=lambda: found.update(product_ids_for_lines(context, shop, order.line_items))
     )
     making.start()
     try:
         assert transport.reached.wait(30)
-        delete_products(runtime.context, shop, [8_000_000_000_000_001])
+        meanwhile()
     finally:
         transport.go.set()
         making.join(30)
+    return found
+
+
+MAKE = ("/products/batch/create", "/products/batch/upsert")
+
+
+@pytest.mark.parametrize("held", ["/products/batch/read", MAKE], ids=["read", "make"])
+def test_p2_a_product_deleted_while_an_order_line_makes_it_is_archived(
+    simulated: Simulated, held: str | tuple[str, ...]
+) -> None:
+    """An order's flush makes the product of a line's variant while, in another flush, the
+    product's deletion looks for its variants: before the order's flush has recorded the
+    variant (`held` read), or before HubSpot has made it (`held` make)."""
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    lines = parse_payload("orders/create", order(lines=[MUG_LINE]))
+    assert isinstance(lines, Order)
+    found = lines_made_while(
+        runtime,
+        held,
+        lines,
+        lambda: delete_products(runtime.context, shop, [8_000_000_000_000_001]),
+    )
 
     assert "8000000000000001" not in active_product_ids(simulated)
     # The line is left without a product, as are lines of products deleted before.
@@ -216,6 +237,29 @@ def test_p3_a_variant_an_order_line_makes_during_its_products_write_is_archived_
     assert sorted(int(r["properties"]["shopify_variant_id"]) for r in found) == [
         size[0] for size in SIZES
     ]
+
+
+def test_p3_a_product_written_while_an_order_line_makes_it_keeps_its_own_fields(
+    simulated: Simulated,
+) -> None:
+    """An order's flush finds no product for a line and makes one from the line, while the
+    product's own write comes in between: the line's product must not overwrite it."""
+    runtime = Runtime(load_settings(_env_file=None, **lowered(simulated.env)))
+    shop = simulated.env["SHOPIFY_SHOP_DOMAIN"]
+    mug = parse_payload("products/create", product(variants=SIZES))
+    large = (9_000_000_000_000_002, 8_000_000_000_000_001, SIZES[1][0], "Analytical Mug", 1,
+             "30.00")  # fmt: skip
+    lines = parse_payload("orders/create", order(lines=[large]))
+    assert isinstance(mug, Product) and isinstance(lines, Order)
+    found = lines_made_while(
+        runtime, MAKE, lines, lambda: write_products(runtime.context, shop, [mug])
+    )
+
+    held = simulated.hubspot.records("products", ["name", "shopify_variant_id"])
+    by_variant = {int(r["properties"]["shopify_variant_id"]): r for r in held}
+    assert by_variant[SIZES[1][0]]["properties"]["name"] == "Analytical Mug - Large"
+    assert found == {SIZES[1][0]: by_variant[SIZES[1][0]]["id"]}
+    assert len(held) == len(SIZES)
 
 
 def test_p3_each_variant_is_a_product_named_after_it(shopspot: Shopspot) -> None:

@@ -254,3 +254,23 @@ def test_a_search_goes_on_past_hubspots_10000_results_within_its_own_limit(
 
     assert found == sorted({r["id"] for r in matching}, key=int)
     assert stats["rate_limited"] == {}
+
+
+def test_create_or_read_leaves_a_record_that_exists_as_it_is(redis_url: str) -> None:
+    with hubspot_sandbox(rate_limit=1000, window_seconds=1.0) as view:
+        hubspot = client(view, redis_url, window_seconds=1.0, rate_limit=1000)
+        prepare(hubspot)
+        (first,) = crm.batch_upsert(hubspot, "products", "shopify_product_key", products(1))
+        stubs = [{**p, "name": "From a line"} for p in products(3)]
+        ids = crm.create_or_read(hubspot, "products", "shopify_product_key", stubs)
+        held = view.records("products", ["shopify_product_key", "name"])
+        with pytest.raises(ValidationFailed):
+            crm.create_or_read(
+                hubspot, "products", "shopify_product_key",
+                [{"shopify_product_key": "shop:9:9", "no_such_property": "x"}],
+            )  # fmt: skip
+
+    names = {r["properties"]["shopify_product_key"]: r["properties"]["name"] for r in held}
+    assert names == {"shop:0:0": "Product 0", "shop:1:1": "From a line", "shop:2:2": "From a line"}
+    assert ids == {r["properties"]["shopify_product_key"]: r["id"] for r in held}
+    assert ids["shop:0:0"] == first["id"]
