@@ -147,10 +147,10 @@ def _archive_deleted_products(
     # Read after HubSpot's answer: a product made meanwhile was remembered before it was made.
     remembered = rt.memory.variant_keys_of(shop, made)
     unknown = {
-        product_id: keys - present.get(product_id, set()) - remembered[product_id]
+        product_id: forgotten
         for product_id, keys in made.items()
+        if (forgotten := keys - present.get(product_id, set()) - remembered[product_id])
     }
-    unknown = {product_id: keys for product_id, keys in unknown.items() if keys}
     # Known from now on, so that the deletions below find them as any other.
     rt.memory.add_variant_keys(shop, unknown)
     for product_id, keys in unknown.items():

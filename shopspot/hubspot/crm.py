@@ -140,12 +140,12 @@ def create_or_read(
         ids = _keyed(id_property, _create(client, object_type, id_property, records, {}))
     except (Conflict, ValidationFailed):
         ids = {}  # refused whole rather than input by input: read, then upsert, the rest
-    rest = [record[id_property] for record in records if record[id_property] not in ids]
-    if rest:
-        found = batch_read(
-            client, object_type, rest, id_property=id_property, properties=[id_property]
-        )
-        ids |= _keyed(id_property, found)
+    ids |= ids_by_key(
+        client,
+        object_type,
+        id_property,
+        [r[id_property] for r in records if r[id_property] not in ids],
+    )
     missing = [record for record in records if record[id_property] not in ids]
     return ids | _keyed(id_property, batch_upsert(client, object_type, id_property, missing))
 
@@ -203,6 +203,19 @@ def batch_read(
     return results
 
 
+def ids_by_key(
+    client: HubSpotClient, object_type: str, id_property: str, keys: Sequence[str]
+) -> dict[str, str]:
+    """The HubSpot ids of the records that exist among these values of a unique-value
+    property, by value."""
+    found = batch_read(client, object_type, keys, id_property=id_property, properties=[id_property])
+    return {
+        str(r["properties"][id_property]): str(r["id"])
+        for r in found
+        if r["properties"].get(id_property)
+    }
+
+
 def all_records(
     client: HubSpotClient,
     object_type: str,
@@ -245,9 +258,11 @@ def search_records(
     last: str | None = None
     sent = -SEARCH_INTERVAL_SECONDS
     while True:
-        after_last = [{"propertyName": "hs_object_id", "operator": "GT", "value": last}]
+        after_last = (
+            [{"propertyName": "hs_object_id", "operator": "GT", "value": last}] if last else []
+        )
         body: dict[str, Any] = {
-            "filterGroups": [{"filters": [*filters, *(after_last if last else [])]}],
+            "filterGroups": [{"filters": [*filters, *after_last]}],
             "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
             "properties": list(properties),
             "limit": SEARCH_PAGE,

@@ -110,8 +110,7 @@ def product_ids_for_lines(
     known = ctx.memory.product_ids(keyed)
     unknown = [key for key in keyed if key not in known]
     if unknown:
-        found = crm.batch_read(ctx.client, PRODUCTS, unknown, id_property=KEY, properties=[KEY])
-        read = {str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)}
+        read = crm.ids_by_key(ctx.client, PRODUCTS, KEY, unknown)
         ctx.memory.remember_products(read)
         known |= read | _make(ctx, shop, {key: keyed[key] for key in unknown if key not in read})
     return {
@@ -174,9 +173,6 @@ def _archive(ctx: SyncContext, keys: list[str]) -> None:
     if not keys:
         return
     ids = ctx.memory.product_ids(keys)
-    unknown = [key for key in keys if key not in ids]
-    if unknown:
-        found = crm.batch_read(ctx.client, PRODUCTS, unknown, id_property=KEY, properties=[KEY])
-        ids |= {str(r["properties"][KEY]): str(r["id"]) for r in found if r["properties"].get(KEY)}
+    ids |= crm.ids_by_key(ctx.client, PRODUCTS, KEY, [key for key in keys if key not in ids])
     crm.batch_archive(ctx.client, PRODUCTS, list(ids.values()))
     ctx.memory.forget_products(keys)
