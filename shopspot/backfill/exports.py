@@ -104,6 +104,8 @@ class Exports:
             while part.key not in self._ready:
                 if self._failure is not None:
                     raise self._failure
+                if self._stop.is_set():
+                    raise Stopped
                 if not self._changed.wait(WAITING_EVERY) and part.key in self._polled:
                     waiting(self._polled[part.key])
             return self._ready[part.key]

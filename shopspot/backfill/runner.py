@@ -2,10 +2,14 @@
 read through bulk operations and written through the same buffers as live sync.
 
 Each kind is exported in parts by id (`shopspot.backfill.exports`), so writing starts once
-the first, small part is ready. Resumable: after each chunk is in HubSpot, the part and line
-where reading resumes are saved in Redis with the part's bulk operation, so an import killed
-at any point continues where it stopped (a re-written chunk changes nothing: every write is
-keyed). Live webhooks keep
+the first, small part is ready. Products are written first, so that the lines of orders and
+checkouts find their products; the other kinds are then written side by side, so that the
+Python work of one (customers cost CPU, not calls) is done while another waits for HubSpot's
+budget.
+
+Resumable: after each chunk is in HubSpot, the part and line where reading resumes are saved
+in Redis with the part's bulk operation, so an import killed at any point continues where it
+stopped (a re-written chunk changes nothing: every write is keyed). Live webhooks keep
 flowing meanwhile: the buffers' `updated_at` guard lets the newest version win, whichever
 path it came by.
 """
@@ -17,7 +21,9 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -91,7 +97,7 @@ def _as_is(node: dict[str, Any], _: list[dict[str, Any]]) -> dict[str, Any]:
     return node
 
 
-# Products and customers first: orders then find their HubSpot ids in Shopspot's memory.
+# Products first (see the module's docstring); the rest at the same time.
 KINDS = (
     Kind("products", "products/update", queries.products_bulk, convert.product),
     Kind("customers", "customers/update", queries.customers_bulk, lambda n, _: convert.customer(n)),
@@ -155,6 +161,23 @@ def filter_for(since: datetime | None, ids: IdRange = (None, None)) -> str | Non
     return " AND ".join([*since_terms, *id_terms(ids)]) or None
 
 
+def export_order(parts: dict[str, list[Part]]) -> list[Part]:
+    """The order the parts are exported in: the first kind's, then the others' taken in turn,
+    as the kinds written side by side need them."""
+    first, *rest = parts.values()
+    turns = itertools.zip_longest(*rest)
+    return [*first, *(part for turn in turns for part in turn if part is not None)]
+
+
+def side_by_side(imports: Sequence[Callable[[], KindResult]]) -> list[KindResult]:
+    """Run the imports at the same time; their results in the same order. The first failure
+    is raised once every import has stopped: a failed write stops the others' writes too (the
+    flushes are shared), and a failed read stops only its own kind."""
+    with ThreadPoolExecutor(len(imports), thread_name_prefix="import") as pool:
+        running = [pool.submit(run) for run in imports]
+    return [run.result() for run in running]
+
+
 class Importer:
     def __init__(
         self,
@@ -180,20 +203,38 @@ class Importer:
         self._origin = origin
         self._key = f"{checkpoint}{store.domain}"
         self._written = written
+        self._telling = threading.Lock()  # `written` is told by one kind at a time
 
     def run(self) -> ImportResult:
         result = ImportResult(shop=self._store.domain)
         calls_before = self._rt.hubspot.calls
         dead_before = self._rt.dead_letters.count()
         parts = {kind.name: self._parts(kind) for kind in KINDS if kind.bulk is not None}
-        every = [part for kind_parts in parts.values() for part in kind_parts]
-        with Exports(self._reader, every, self._saved_export, self._save_export) as exports:
-            for kind in KINDS:
-                result.kinds.append(self._import(kind, parts.get(kind.name, []), exports))
+        with (
+            Exports(
+                self._reader, export_order(parts), self._saved_export, self._save_export
+            ) as exports,
+            self._writing() as draining,
+        ):
+            imports = [partial(self._import, kind, parts.get(kind.name, []), exports, draining)
+                       for kind in KINDS]  # fmt: skip
+            result.kinds.append(imports[0]())
+            result.kinds += side_by_side(imports[1:])
+            if draining is not None:
+                draining.finish()
         self._rt.redis.delete(self._key)  # the import is complete: the next one starts afresh
         result.hubspot_calls = self._rt.hubspot.calls - calls_before
         result.dead_letters = self._rt.dead_letters.count() - dead_before
         return result
+
+    @contextmanager
+    def _writing(self) -> Iterator[Draining | None]:
+        """The flushes that write what every kind offers, unless `written` is told instead."""
+        if self._written is not None:
+            yield None
+            return
+        with Draining(self._rt.flusher) as draining:
+            yield draining
 
     def _parts(self, kind: Kind) -> list[Part]:
         """The parts of the kind's export still to write, planned once per import."""
@@ -226,7 +267,9 @@ class Importer:
             return [(None, None)]
         return id_ranges(*(convert.legacy_id(ends[0]["id"]) or 0 for ends in (oldest, newest)))
 
-    def _import(self, kind: Kind, parts: list[Part], exports: Exports) -> KindResult:
+    def _import(
+        self, kind: Kind, parts: list[Part], exports: Exports, draining: Draining | None
+    ) -> KindResult:
         started = time.monotonic()
         saved = self._checkpoint(kind.name)
         result = KindResult(kind=kind.name, resumed_from=int(saved.get("next_line", 0)))
@@ -245,7 +288,7 @@ class Importer:
             first = next(reads, None)
             reads = itertools.chain([first] if first else [], reads)
         self._progress.started(self._store.domain, kind.name, result.total, result.resumed_from)
-        for chunk in self._in_hubspot(ahead(self._prepared(kind, reads)), result):
+        for chunk in self._in_hubspot(ahead(self._prepared(kind, reads)), result, draining):
             result.read += len(chunk.parsed)
             state = {"part": chunk.part, "operation": chunk.operation,
                      "next_line": chunk.next_line, "read": result.read}  # fmt: skip
@@ -305,26 +348,30 @@ class Importer:
         if chunk.parsed:
             yield chunk
 
-    def _in_hubspot(self, chunks: Iterator[Chunk], result: KindResult) -> Iterator[Chunk]:
+    def _in_hubspot(
+        self, chunks: Iterator[Chunk], result: KindResult, draining: Draining | None
+    ) -> Iterator[Chunk]:
         """Each chunk, in order, once it is in HubSpot (or handed to `written`)."""
-        if self._written is not None:
+        if draining is None:
+            assert self._written is not None
             for chunk in chunks:
-                self._written(set(self._offer(chunk, result)))
+                offered = self._offer(chunk, result)
+                with self._telling:
+                    self._written(set(offered))
                 yield chunk
             return
         # A chunk is offered while the one before it is still being written, so the flushes
         # never wait for the next chunk; the one before is yielded once it is all written.
         previous: tuple[Chunk, dict[Buffer, list[str]]] | None = None
-        with Draining(self._rt.flusher) as draining:
-            for chunk in chunks:
-                offered = self._offer(chunk, result)
-                draining.include(self._rt.buffers[name] for name in offered)
-                if previous is not None:
-                    self._wait_written(previous[1], draining)
-                    yield previous[0]
-                previous = chunk, offered
-            draining.finish()
+        for chunk in chunks:
+            offered = self._offer(chunk, result)
+            draining.include(self._rt.buffers[name] for name in offered)
+            if previous is not None:
+                self._wait_written(previous[1], draining)
+                yield previous[0]
+            previous = chunk, offered
         if previous is not None:
+            self._wait_written(previous[1], draining)
             yield previous[0]
 
     def _offer(self, chunk: Chunk, result: KindResult) -> dict[Buffer, list[str]]:

@@ -214,6 +214,10 @@ class Flusher:
         buffer.drop([item])
 
 
+class Stopped(Exception):
+    """The draining was left before it finished."""
+
+
 class Draining:
     """Flushes buffers in background threads while the caller offers to them (the commands
     that run without a worker: an import offers its next chunk while this one is written).
@@ -248,9 +252,12 @@ class Draining:
             self._buffers += [b for b in buffers if b.name not in {x.name for x in self._buffers}]
 
     def check(self) -> None:
-        """Raise the failure that stopped a flush, if one did."""
+        """Raise the failure that stopped a flush, if one did, or `Stopped` once the caller
+        left (its other threads then stop waiting for what nobody writes)."""
         if self._failure is not None:
             raise self._failure
+        if self._stop.is_set():
+            raise Stopped("no longer draining")
 
     def finish(self) -> FlushResult:
         self._finishing.set()

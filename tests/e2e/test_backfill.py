@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -129,6 +130,71 @@ def test_s2_w9_the_import_saves_its_place_only_past_chunks_in_hubspot(
     # export ends inside a chunk.
     assert len(saved) >= 6 and saved[-1][0] == 900
     assert all(held >= read for read, held in saved), saved
+
+
+@pytest.mark.parametrize("simulated", [{"customers": 300, "orders": 300}], indirect=True)
+def test_s2_products_come_first_then_the_other_kinds_are_written_side_by_side(
+    simulated: Simulated,
+) -> None:
+    """Customers cost CPU and orders cost HubSpot's budget: written at the same time, the one
+    is done while the other waits. The customers here stop after their first chunk until
+    the orders have written one of theirs, which an import of one kind after another never
+    does."""
+    runtime = Runtime(
+        load_settings(_env_file=None, **lowered(simulated.env), import_chunk_size=100)
+    )
+    (store,) = runtime.settings.require_stores().values()
+    told: list[str] = []
+    orders_written = threading.Event()
+
+    class SideBySide(Progress):
+        def started(self, shop: str, kind: str, total: int, resumed_from: int) -> None:
+            told.append(f"started {kind}")
+
+        def advanced(self, shop: str, result: KindResult) -> None:
+            if result.kind == "orders":
+                orders_written.set()
+            elif result.kind == "customers" and not any("meanwhile" in line for line in told):
+                told.append(f"orders written meanwhile: {orders_written.wait(30)}")
+
+        def finished(self, shop: str, result: KindResult) -> None:
+            told.append(f"finished {result.kind}")
+
+    result = Importer(runtime, store, SideBySide()).run()
+
+    assert [kind.kind for kind in result.kinds] == ["products", "customers", "orders", "checkouts"]
+    assert all(kind.done for kind in result.kinds)
+    assert told[:2] == ["started products", "finished products"], told
+    assert "orders written meanwhile: True" in told
+    held, expected = simulated.held(), simulated.expected()
+    assert (held["contacts"], held["deals"]) == (expected["contacts"], expected["deals"])
+
+
+@pytest.mark.parametrize("simulated", [{"orders": 1400}], indirect=True)
+def test_s2_an_interrupted_import_stops_at_once_and_resumes(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    """Ctrl-C stops every kind being written, not only the one the command waits for."""
+    env = {**os.environ, **simulated.env, "PYTHONPATH": str(ROOT), "IMPORT_CHUNK_SIZE": "300"}
+    simulated.hubspot.configure(latency_ms=30)
+    log = (tmp_path / "first.log").open("w")
+    first = subprocess.Popen([*SHOPSPOT, "backfill"], env=env, stdout=log, stderr=log)
+
+    def orders_begun() -> bool:
+        raw = simulated.redis.hget("shopspot:import:shopspot-simulator.myshopify.com", "orders")
+        return raw is not None and json.loads(raw).get("next_line", 0) > 0
+
+    wait_for(orders_begun, timeout=60, message="the import to be in the middle of the orders")
+    first.send_signal(signal.SIGINT)
+    assert first.wait(timeout=30) != 0
+    simulated.hubspot.configure(latency_ms=0)
+
+    resumed = subprocess.run([*SHOPSPOT, "backfill"], env=env, capture_output=True, text=True)
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming where the last run stopped" in resumed.stderr
+    held, expected = simulated.held(), simulated.expected()
+    assert (held["contacts"], held["deals"]) == (expected["contacts"], expected["deals"])
 
 
 def test_s2_a_webhook_newer_than_the_import_keeps_its_version(simulated: Simulated) -> None:

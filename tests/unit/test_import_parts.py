@@ -1,9 +1,16 @@
-"""The import's exports in parts by id: every id in exactly one part, the first parts small."""
+"""The import's exports in parts by id (every id in exactly one part, the first parts small),
+the order they are exported in, and the kinds written side by side."""
 
 from __future__ import annotations
 
-from shopspot.backfill.exports import id_ranges, id_terms
-from shopspot.backfill.runner import filter_for
+import threading
+import time
+from functools import partial
+
+import pytest
+
+from shopspot.backfill.exports import Part, id_ranges, id_terms
+from shopspot.backfill.runner import KindResult, export_order, filter_for, side_by_side
 
 
 def _part_of(ident: int, ranges: list[tuple[int | None, int | None]]) -> list[int]:
@@ -41,3 +48,41 @@ def test_a_part_searches_its_ids_and_the_catch_up_time() -> None:
     assert id_terms((None, None)) == []
     assert filter_for(None, (10, 20)) == "id:>=10 AND id:<20"
     assert filter_for(None, (None, None)) is None
+
+
+def test_the_first_kind_is_exported_first_and_the_others_in_turn() -> None:
+    parts = {kind: [Part(kind, index, "") for index in range(count)]
+             for kind, count in (("products", 2), ("customers", 1), ("orders", 3))}  # fmt: skip
+
+    order = [part.key for part in export_order(parts)]
+
+    assert order == ["products#0", "products#1", "customers#0", "orders#0", "orders#1", "orders#2"]
+
+
+def test_imports_side_by_side_run_at_once_and_report_in_order() -> None:
+    # Each waits for the other: one after the other, the barrier breaks.
+    together = threading.Barrier(2, timeout=10)
+
+    def kind(name: str) -> KindResult:
+        together.wait()
+        return KindResult(kind=name)
+
+    results = side_by_side([partial(kind, "customers"), partial(kind, "orders")])
+
+    assert [result.kind for result in results] == ["customers", "orders"]
+
+
+def test_a_failed_import_side_by_side_is_raised_once_the_others_end() -> None:
+    ended = threading.Event()
+
+    def failing() -> KindResult:
+        raise RuntimeError("export failed")
+
+    def slow() -> KindResult:
+        time.sleep(0.2)
+        ended.set()
+        return KindResult(kind="orders")
+
+    with pytest.raises(RuntimeError, match="export failed"):
+        side_by_side([failing, slow])
+    assert ended.is_set()
