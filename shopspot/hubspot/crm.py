@@ -242,12 +242,15 @@ SEARCH_PAGE = 200
 # every process's calls for a whole rate window (the client cannot tell it from the shared
 # budget's), so a search keeps under it by itself.
 SEARCH_INTERVAL_SECONDS = 0.25
+# Values for one IN filter: HubSpot's documentation states no maximum, so a search asks for
+# no more than a batch call would.
+SEARCH_IN_VALUES = 100
 
 
 def search_records(
     client: HubSpotClient,
     object_type: str,
-    filters: Sequence[Mapping[str, str]],
+    filters: Sequence[Mapping[str, Any]],
     properties: Sequence[str],
 ) -> Iterator[dict[str, Any]]:
     """Every record that matches all `filters` (HubSpot's filter objects), in id order.

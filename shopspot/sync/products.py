@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from shopspot.hubspot import crm
 from shopspot.mapping.products import product_id_of_key, product_key, product_properties
@@ -52,7 +53,15 @@ def delete_products(ctx: SyncContext, shop: str, product_ids: Iterable[int]) -> 
     # the variants are read: an order line that makes a variant's product meanwhile either
     # added it before they are read, or finds the mark once it has made it.
     ctx.memory.remember_deleted(shop, [f"product:{product_id}" for product_id in ids])
-    _retire(ctx, shop, ctx.memory.variant_keys_of(shop, ids))
+    variants = ctx.memory.variant_keys_of(shop, ids)
+    # A product whose variants Shopspot does not know was never written, or was written
+    # before Shopspot's memory was lost (Redis's data gone or replaced): HubSpot's own
+    # products of it are found by its id, at a search call for each hundred such products.
+    unknown = [str(product_id) for product_id, keys in variants.items() if not keys]
+    for chosen in crm.chunks(unknown, crm.SEARCH_IN_VALUES):
+        in_hubspot = {"propertyName": "shopify_product_id", "operator": "IN", "values": chosen}
+        variants.update(_variant_keys_in_hubspot(ctx, shop, in_hubspot))
+    _retire(ctx, shop, variants)
 
 
 def archive_variants(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> None:
@@ -74,17 +83,27 @@ def _retire(ctx: SyncContext, shop: str, removed: Mapping[int, set[str]]) -> Non
 def made_since(ctx: SyncContext, shop: str, since: datetime) -> dict[int, set[str]]:
     """The keys of the shop's variant products HubSpot made since `since` (its clock), by
     product id, whether or not Shopspot's memory knows them."""
+    return _variant_keys_in_hubspot(
+        ctx, shop, {"propertyName": "createdate", "operator": "GTE", "value": str(ms(since))}
+    )
+
+
+def _variant_keys_in_hubspot(
+    ctx: SyncContext, shop: str, chosen_by: Mapping[str, Any]
+) -> dict[int, set[str]]:
+    """The keys of the shop's variant products in HubSpot that a search filter chooses, by
+    product id."""
     filters = [
         {"propertyName": "shopify_shop_domain", "operator": "EQ", "value": shop_domain(shop)},
-        {"propertyName": "createdate", "operator": "GTE", "value": str(ms(since))},
+        chosen_by,
     ]
-    made: dict[int, set[str]] = {}
+    found: dict[int, set[str]] = {}
     for record in crm.search_records(ctx.client, PRODUCTS, filters, [KEY]):
         key = str(record["properties"].get(KEY) or "")
         product_id = product_id_of_key(shop, key)
         if product_id is not None:
-            made.setdefault(product_id, set()).add(key)
-    return made
+            found.setdefault(product_id, set()).add(key)
+    return found
 
 
 def product_ids_for_lines(

@@ -20,10 +20,12 @@ from shopspot.settings import load_settings
 from shopspot.shopify.models import Order, Product
 from shopspot.sync.context import SyncContext
 from shopspot.sync.items import item_for
+from shopspot.sync.memory import Memory
 from shopspot.sync.products import delete_products, product_ids_for_lines, write_products
 from shopspot.topics import parse_payload
-from tests.e2e.conftest import Shopspot
+from tests.e2e.conftest import OTHER_SHOP, Shopspot
 from tests.e2e.test_backfill import lowered
+from tests.support.env import SHOP
 from tests.support.shopify import MUG_LINE, order, product
 from tests.support.simulated import Simulated
 
@@ -71,6 +73,31 @@ def test_p2_deleting_a_product_archives_it(shopspot: Shopspot) -> None:
 
     assert shopspot.records("products") == []
     assert shopspot.hubspot.stats()["objects"]["products"]["archived"] == 3
+
+
+def test_p2_a_deletion_after_shopspot_lost_its_memory_archives_the_products(
+    shopspot: Shopspot,
+) -> None:
+    shopspot.send("products/create", product(variants=SIZES))
+    other = {"shop": OTHER_SHOP, "secret": "second-secret"}
+    shopspot.send("products/create", product(variants=SIZES), **other)
+    # Redis's data lost or replaced: Shopspot no longer knows which HubSpot products it made.
+    Memory(shopspot.redis).forget_shop(SHOP)
+    searches = product_searches(shopspot)
+
+    shopspot.send("products/delete", {"id": 8_000_000_000_000_001})
+
+    # Found in HubSpot by the product's id, within the shop: another shop's product of the
+    # same id (ids are unique only within a shop) stays.
+    left = shopspot.records("products", "shopify_shop_domain")
+    assert [record["shopify_shop_domain"] for record in left] == [OTHER_SHOP] * 3
+    assert shopspot.hubspot.stats()["objects"]["products"]["archived"] == 3
+    assert product_searches(shopspot) == searches + 1
+
+
+def product_searches(shopspot: Shopspot) -> int:
+    calls = shopspot.hubspot.stats()["by_endpoint"]
+    return sum(n for name, n in calls.items() if name.endswith("/products/search"))
 
 
 def offer(runtime: Runtime, shop: str, topic: str, payload: dict[str, Any]) -> PendingBuffer:
