@@ -27,7 +27,7 @@ Result = tuple[int, dict[str, Any]]
 def batch_create(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> Result:
     started = now_ms()
     inputs = batchio.read_inputs(body, BATCH_LIMIT)
-    traces = _trace_ids(inputs)
+    traces = _trace_ids(portal, inputs)
     if traces is None:
         claims = writes.Claims()
         planned = [_plan_create(portal, otype, item, rules, claims) for item in inputs]
@@ -84,7 +84,7 @@ def batch_update(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> 
     inputs = batchio.read_inputs(body, BATCH_LIMIT)
     idents = [batchio.input_id(item) for item in inputs]
     _refuse_duplicates(idents)
-    traces = _trace_ids(inputs)
+    traces = _trace_ids(portal, inputs)
     if traces is None:
         claims = writes.Claims()
         targets: list[Record] = []
@@ -125,7 +125,7 @@ def batch_upsert(portal: Portal, otype: ObjectType, body: Any, rules: Rules) -> 
     id_property = _upsert_id_property(portal, otype, inputs)
     idents = [batchio.input_id(item) for item in inputs]
     _refuse_duplicates([unique_key(otype, id_property, i) for i in idents])
-    traces = _trace_ids(inputs)
+    traces = _trace_ids(portal, inputs)
     if otype is CONTACTS and id_property == "email":
         traces = None
     if traces is None:
@@ -256,8 +256,11 @@ def _apply_upsert(
     return shown
 
 
-def _trace_ids(inputs: list[dict[str, Any]]) -> list[str] | None:
-    """Every input's objectWriteTraceId, when all carry distinct ones; otherwise None."""
+def _trace_ids(portal: Portal, inputs: list[dict[str, Any]]) -> list[str] | None:
+    """Every input's objectWriteTraceId, when all carry distinct ones and the portal answers
+    input by input; otherwise None."""
+    if not portal.config.per_input_errors:
+        return None
     traces = [item.get("objectWriteTraceId") for item in inputs]
     strings = [t for t in traces if isinstance(t, str) and t]
     if not inputs or len(strings) != len(inputs) or len(set(strings)) != len(strings):

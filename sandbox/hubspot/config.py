@@ -41,6 +41,9 @@ class SandboxConfig:
     count_rejected: bool = False
     # HubSpot does not promise batch results in input order; shuffling keeps clients honest.
     shuffle_batch_results: bool = True
+    # HubSpot answers traced batch inputs one by one (207), but does not promise to: off, the
+    # first bad input refuses every batch whole, as it does a batch of untraced inputs.
+    per_input_errors: bool = True
     time_zone: str = "US/Eastern"
     # Where the portal's pages are: app.hubspot.com, or app-eu1.hubspot.com for EU portals.
     ui_domain: str = "app.hubspot.com"

@@ -274,3 +274,32 @@ def test_create_or_read_leaves_a_record_that_exists_as_it_is(redis_url: str) -> 
     assert names == {"shop:0:0": "Product 0", "shop:1:1": "From a line", "shop:2:2": "From a line"}
     assert ids == {r["properties"]["shopify_product_key"]: r["id"] for r in held}
     assert ids["shop:0:0"] == first["id"]
+
+
+def test_a_create_batch_refused_whole_still_writes_every_record_once(redis_url: str) -> None:
+    """HubSpot answers traced inputs one by one, but does not promise to: a batch create it
+    refuses whole, because one of its records has its key already, is written all the same."""
+    with hubspot_sandbox(rate_limit=1000, window_seconds=1.0, per_input_errors=False) as view:
+        hubspot = client(view, redis_url, window_seconds=1.0, rate_limit=1000)
+        prepare(hubspot)
+        crm.batch_upsert(hubspot, "products", "shopify_product_key", products(1))
+        renamed = [{**p, "name": f"New {n}"} for n, p in enumerate(products(3))]
+        written = crm.create_or_upsert(
+            hubspot, "products", "shopify_product_key", renamed, known=(), links={}
+        )
+        stubs = [{**p, "name": "From a line"} for p in products(5)]
+        ids = crm.create_or_read(hubspot, "products", "shopify_product_key", stubs)
+        held = view.records("products", ["shopify_product_key", "name"])
+        statuses = view.stats()["by_status"]
+
+    names = {r["properties"]["shopify_product_key"]: r["properties"]["name"] for r in held}
+    assert names == {
+        "shop:0:0": "New 0", "shop:1:1": "New 1", "shop:2:2": "New 2",
+        "shop:3:3": "From a line", "shop:4:4": "From a line",
+    }  # fmt: skip
+    by_key = {r["properties"]["shopify_product_key"]: r["id"] for r in held}
+    assert ids == by_key
+    assert written.ids == {key: by_key[key] for key in ("shop:0:0", "shop:1:1", "shop:2:2")}
+    # Nothing was created with its associations: the caller makes them.
+    assert written.linked == frozenset()
+    assert statuses["400"] == 2  # both creates refused whole, for the key already taken

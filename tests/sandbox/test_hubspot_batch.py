@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -65,6 +66,19 @@ def test_trace_ids_give_207_with_per_input_errors(hs: httpx.Client) -> None:
     assert "PROPERTY_DOESNT_EXIST" in error["message"]
     assert [r["objectWriteTraceId"] for r in body["results"]] == ["a"]
     assert _count(hs, "products") == 1
+
+
+def test_without_per_input_errors_traced_inputs_fail_the_whole_batch(
+    hs: httpx.Client, hs_configure: Callable[..., dict[str, Any]]
+) -> None:
+    hs_configure(per_input_errors=False)
+    inputs = [
+        {"objectWriteTraceId": "a", "properties": {"name": "ok"}},
+        {"objectWriteTraceId": "b", "properties": {"name": "bad", "colour": "red"}},
+    ]
+    response = _post(hs, "products", "create", inputs)
+    assert response.status_code == 400
+    assert _count(hs, "products") == 0
 
 
 def test_batch_create_duplicate_contact_is_409_and_writes_nothing(
