@@ -11,12 +11,15 @@ the receiver, the 200 "queued" answers wrk read and the messages queued (taken o
 consumer, or still on the queue: a request wrk left in flight when its time was up may be
 queued without its answer being read, so the two may differ by up to the 32 connections,
 never more). The receiver is loaded once more with nothing consuming its queue, for what a
-backlog that Redis must hold costs. Then `shopspot web` under other worker settings, the
-same way, for the choice of its defaults (`webapi/serving.py`). wrk is installed with
-apt-get when missing; where that is impossible a Python load generator stands in, and the
-figures say so. Last, the in-process figures (`bench/receiver_cost.py`): what one request
-costs each app called directly, and Redis's CPU for each accepted delivery. Run
-`python -m bench receiver` (or `make bench` for all).
+backlog that Redis must hold costs. Both are loaded paced too (each connection waits after
+an answer, so that together they offer at most 1,000 requests a second): with every
+connection always waiting, a run's mean latency is the connections over the throughput, so
+only a rate both can take tells the time a request takes. Then `shopspot web` under other
+worker settings, the same way, for the choice of its defaults (`webapi/serving.py`). wrk is
+installed with apt-get when missing; where that is impossible a Python load generator
+stands in, and the figures say so. Last, the in-process figures (`bench/receiver_cost.py`):
+what one request costs each app called directly, and Redis's CPU for each accepted
+delivery. Run `python -m bench receiver` (or `make bench` for all).
 """
 
 from __future__ import annotations
@@ -53,6 +56,12 @@ SECRET = "bench-webhook-secret"
 THREADS, CONNECTIONS, SECONDS, WARM_UP_SECONDS = 2, 32, 10, 2
 # (workers, threads) of `shopspot web` compared with its defaults.
 OTHER_SETTINGS = ((2, 4), (3, 1), (5, 1), (4, 2))
+# With every connection always waiting for an answer, the mean latency is the connections
+# over the throughput (Little's law): a saturated run's p99 says more about the throughput
+# than about the time a request takes. Paced runs tell that time at a rate both servers can
+# take: each connection waits after an answer, so that together they offer at most this.
+PACED_RATE = 1000
+PAUSE_MS = CONNECTIONS * 1000 / PACED_RATE
 
 # Each wrk thread numbers its requests; the run's label and the thread keep event ids unique.
 WRK_SCRIPT = """
@@ -76,6 +85,11 @@ function init(args)
   wrk.headers["X-Shopify-API-Version"] = "2026-04"
   label = args[4]
   queued = 0
+  -- wrk waits before each request only if the script has a delay function once set up.
+  local pause = tonumber(args[5])
+  if pause > 0 then
+    delay = function() return pause end
+  end
 end
 
 function request()
@@ -127,10 +141,18 @@ def _wrk_load(wrk: str, folder: Path) -> Load:
     script = folder / "signed.lua"
     script.write_text(WRK_SCRIPT)
 
-    def load(url: str, body_path: Path, signature: str, label: str, seconds: float) -> Result:
+    def load(
+        url: str,
+        body_path: Path,
+        signature: str,
+        label: str,
+        seconds: float,
+        pause_ms: float = 0.0,
+    ) -> Result:
         argv = [
             wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
             "-s", str(script), url, "--", str(body_path), SHOP, signature, label,
+            str(round(pause_ms)),
         ]  # fmt: skip
         output = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
         line = next(line for line in output.splitlines() if line.startswith("RESULT "))
@@ -233,17 +255,18 @@ def _measure(
     client: redis.Redis,
     *,
     consumed: bool = True,
+    pause_ms: float = 0.0,
 ) -> tuple[Result, int]:
     """The run's result and the messages it queued (taken off by the consumer or left)."""
-    load(url, body_path, signature, f"{label}-warm-up", WARM_UP_SECONDS)
+    load(url, body_path, signature, f"{label}-warm-up", WARM_UP_SECONDS, pause_ms)
     # What the warm-up queued is not what the run is checked against.
     _settled(client)
     client.flushdb()
     if not consumed:
-        result = load(url, body_path, signature, label, SECONDS)
+        result = load(url, body_path, signature, label, SECONDS, pause_ms)
         return result, _settled(client)
     with _Consumer(client) as consumer:
-        result = load(url, body_path, signature, label, SECONDS)
+        result = load(url, body_path, signature, label, SECONDS, pause_ms)
     return result, consumer.taken + _settled(client)
 
 
@@ -255,6 +278,13 @@ def _figures(prefix: str, result: Result) -> dict[str, Any]:
         f"{prefix}_non_2xx": result.non_2xx,
         f"{prefix}_socket_errors": result.socket_errors,
     }
+
+
+def _summary(result: Result) -> str:
+    return (
+        f"{round(result.requests_per_second)}/s, p50 {round(result.p50_ms, 1)} ms, "
+        f"p99 {round(result.p99_ms, 1)} ms"
+    )
 
 
 def run() -> dict[str, Any]:
@@ -273,11 +303,17 @@ def run() -> dict[str, Any]:
             bare_argv = [sys.executable, "-m", "bench.bare_receiver"]
             with _serving(bare_argv, env, folder / "bare.log") as url:
                 bare, _ = _measure(load, url, body_path, signature, "bare", client)
+                bare_paced, _ = _measure(
+                    load, url, body_path, signature, "bare-paced", client, pause_ms=PAUSE_MS
+                )
             web_argv = [sys.executable, "-m", "cli", "web", "--host", "127.0.0.1"]
             with _serving(web_argv, env, folder / "web.log") as url:
                 web, on_queue = _measure(load, url, body_path, signature, "web", client)
                 piled, _ = _measure(
                     load, url, body_path, signature, "web-piled", client, consumed=False
+                )
+                web_paced, _ = _measure(
+                    load, url, body_path, signature, "web-paced", client, pause_ms=PAUSE_MS
                 )
             others = {}
             for workers, threads in OTHER_SETTINGS:
@@ -297,14 +333,15 @@ def run() -> dict[str, Any]:
         ),
         "shopspot_web_queued_answers": web.queued,
         "shopspot_web_messages_queued": on_queue,
-        "shopspot_web_with_nothing_consuming_the_queue": (
-            f"{round(piled.requests_per_second)}/s, p99 {round(piled.p99_ms, 1)} ms"
+        "shopspot_web_with_nothing_consuming_the_queue": _summary(piled),
+        "paced_load": (
+            f"at most {PACED_RATE}/s: each connection waits {PAUSE_MS:g} ms after an answer"
         ),
+        "bare_flask_paced": _summary(bare_paced),
+        "shopspot_web_paced": _summary(web_paced),
         "shopspot_web_defaults": f"{DEFAULT_WORKERS} workers x {DEFAULT_THREADS} thread",
         **{
-            f"shopspot_web_{workers}_workers_x_{threads}_threads": (
-                f"{round(result.requests_per_second)}/s, p99 {round(result.p99_ms, 1)} ms"
-            )
+            f"shopspot_web_{workers}_workers_x_{threads}_threads": _summary(result)
             for (workers, threads), result in others.items()
         },
         **receiver_cost.measure(body, SHOP, SECRET),

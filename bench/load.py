@@ -10,10 +10,10 @@ import http.client
 import statistics
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 PROCESSES = 4
@@ -29,8 +29,19 @@ class Result:
     queued: int  # 200 answers saying "queued"
 
 
-# url, body file, signature, a label unique to the run, seconds.
-Load = Callable[[str, Path, str, str, float], Result]
+class Load(Protocol):
+    def __call__(
+        self,
+        url: str,
+        body_path: Path,
+        signature: str,
+        label: str,
+        seconds: float,
+        pause_ms: float = 0.0,
+    ) -> Result:
+        """Load `url` for `seconds`, a label unique to the run naming the events; each
+        connection waits `pause_ms` after an answer before its next request (0: at once)."""
+        ...
 
 
 @dataclass
@@ -42,7 +53,13 @@ class _Tally:
 
 
 def _connection_loop(
-    url: str, body: bytes, headers: dict[str, str], label: str, until: float, tally: _Tally
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    label: str,
+    until: float,
+    pause: float,
+    tally: _Tally,
 ) -> None:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.netloc, timeout=10)
@@ -65,16 +82,24 @@ def _connection_loop(
             tally.non_2xx += 1
         elif b'"queued"' in answer:
             tally.queued += 1
+        time.sleep(pause)
 
 
 def _process(
-    url: str, body_path: str, headers: dict[str, str], label: str, connections: int, until: float
+    url: str,
+    body_path: str,
+    headers: dict[str, str],
+    label: str,
+    connections: int,
+    until: float,
+    pause: float,
 ) -> _Tally:
     body = Path(body_path).read_bytes()
     tallies = [_Tally([]) for _ in range(connections)]
     threads = [
         threading.Thread(
-            target=_connection_loop, args=(url, body, headers, f"{label}-{n}", until, tally)
+            target=_connection_loop,
+            args=(url, body, headers, f"{label}-{n}", until, pause, tally),
         )
         for n, tally in enumerate(tallies)
     ]
@@ -91,7 +116,14 @@ def _process(
 
 
 def python_load(shop: str, connections: int) -> Load:
-    def load(url: str, body_path: Path, signature: str, label: str, seconds: float) -> Result:
+    def load(
+        url: str,
+        body_path: Path,
+        signature: str,
+        label: str,
+        seconds: float,
+        pause_ms: float = 0.0,
+    ) -> Result:
         headers = {
             "Content-Type": "application/json",
             "X-Shopify-Topic": "orders/create",
@@ -110,6 +142,7 @@ def python_load(shop: str, connections: int) -> Load:
                     f"{label}-{n}",
                     connections // PROCESSES,
                     until,
+                    pause_ms / 1000,
                 )
                 for n in range(PROCESSES)
             ]
