@@ -147,7 +147,7 @@ def _wrk_load(wrk: str, folder: Path) -> Load:
         signature: str,
         label: str,
         seconds: float,
-        pause_ms: float = 0.0,
+        pause_ms: float,
     ) -> Result:
         argv = [
             wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",

@@ -10,10 +10,10 @@ import http.client
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlsplit
 
 PROCESSES = 4
@@ -29,19 +29,9 @@ class Result:
     queued: int  # 200 answers saying "queued"
 
 
-class Load(Protocol):
-    def __call__(
-        self,
-        url: str,
-        body_path: Path,
-        signature: str,
-        label: str,
-        seconds: float,
-        pause_ms: float = 0.0,
-    ) -> Result:
-        """Load `url` for `seconds`, a label unique to the run naming the events; each
-        connection waits `pause_ms` after an answer before its next request (0: at once)."""
-        ...
+# url, body file, signature, a label unique to the run, seconds, and how long each
+# connection waits after an answer before its next request, in ms (0: at once).
+Load = Callable[[str, Path, str, str, float, float], Result]
 
 
 @dataclass
@@ -122,7 +112,7 @@ def python_load(shop: str, connections: int) -> Load:
         signature: str,
         label: str,
         seconds: float,
-        pause_ms: float = 0.0,
+        pause_ms: float,
     ) -> Result:
         headers = {
             "Content-Type": "application/json",
