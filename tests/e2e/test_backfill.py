@@ -176,8 +176,11 @@ def test_s2_an_interrupted_import_stops_at_once_and_resumes(
 ) -> None:
     """Ctrl-C stops every kind being written, not only the one the command waits for."""
     env = {**os.environ, **simulated.env, "PYTHONPATH": str(ROOT), "IMPORT_CHUNK_SIZE": "300"}
-    simulated.hubspot.configure(latency_ms=30)
-    log = (tmp_path / "first.log").open("w")
+    # Slow enough that the orders written after the first chunk take seconds: the signal
+    # comes in the middle of them on a busy machine too.
+    simulated.hubspot.configure(latency_ms=100)
+    log_path = tmp_path / "first.log"
+    log = log_path.open("w")
     first = subprocess.Popen([*SHOPSPOT, "backfill"], env=env, stdout=log, stderr=log)
 
     def orders_begun() -> bool:
@@ -186,7 +189,7 @@ def test_s2_an_interrupted_import_stops_at_once_and_resumes(
 
     wait_for(orders_begun, timeout=60, message="the import to be in the middle of the orders")
     first.send_signal(signal.SIGINT)
-    assert first.wait(timeout=30) != 0
+    assert first.wait(timeout=30) != 0, log_path.read_text()
     simulated.hubspot.configure(latency_ms=0)
 
     resumed = subprocess.run([*SHOPSPOT, "backfill"], env=env, capture_output=True, text=True)
