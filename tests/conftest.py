@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -18,6 +19,13 @@ from tests.support.reference import leave_out_absent
 # Read before any test can touch the environment: a REDIS_URL given to the test run names
 # a server whose databases 1-15 the suite may flush; without one the suite starts its own.
 EXTERNAL_REDIS_URL = os.environ.get("REDIS_URL")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A suite started as a background job inherits SIGINT ignored, and so would every
+    # process it starts, which the tests that press Ctrl-C need to be stopped by. Caught
+    # here, it is back to its default in each process the suite starts.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
